@@ -1,0 +1,24 @@
+package dev.tessera.spec.model;
+
+import dev.tessera.spec.agg.Aggregation;
+import java.time.Duration;
+
+/**
+ * One declared feature: an aggregation of a stream's events over a window, for one entity.
+ *
+ * @param group the name of the feature group the feature belongs to
+ * @param field the aggregated event field, or {@code null} for aggregations of events (count)
+ * @param staleAfter a stored value whose event time is older than this is served as STALE
+ */
+public record Feature(
+        String name,
+        String group,
+        Aggregation aggregation,
+        String field,
+        Window window,
+        Duration staleAfter) {
+
+    public ValueType valueType() {
+        return aggregation.valueType();
+    }
+}

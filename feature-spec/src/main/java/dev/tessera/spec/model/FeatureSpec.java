@@ -1,0 +1,79 @@
+package dev.tessera.spec.model;
+
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/** Everything {@code features.yaml} declares, validated. Immutable. */
+public final class FeatureSpec {
+
+    /** The Kafka topic feature updates go to unless the spec names another. */
+    public static final String DEFAULT_FEATURE_TOPIC = "feature-updates";
+
+    private final Map<String, Entity> entities;
+    private final Map<String, Stream> streams;
+    private final Map<String, FeatureGroup> groups;
+    private final Map<String, Feature> features = new LinkedHashMap<>();
+    private final String featureTopic;
+
+    public FeatureSpec(
+            Map<String, Entity> entities,
+            Map<String, Stream> streams,
+            Map<String, FeatureGroup> groups,
+            String featureTopic) {
+        this.entities = Map.copyOf(entities);
+        this.streams = Map.copyOf(streams);
+        this.groups = new LinkedHashMap<>(groups);
+        this.featureTopic = featureTopic;
+        groups.values().forEach(g -> g.features().forEach(f -> features.put(f.name(), f)));
+    }
+
+    public Collection<Entity> entities() {
+        return entities.values();
+    }
+
+    public Optional<Entity> entity(String name) {
+        return Optional.ofNullable(entities.get(name));
+    }
+
+    public Collection<Stream> streams() {
+        return streams.values();
+    }
+
+    public Optional<Stream> stream(String name) {
+        return Optional.ofNullable(streams.get(name));
+    }
+
+    public Collection<FeatureGroup> groups() {
+        return groups.values();
+    }
+
+    public FeatureGroup group(String name) {
+        FeatureGroup group = groups.get(name);
+        if (group == null) {
+            throw new IllegalArgumentException("unknown feature group '" + name + "'");
+        }
+        return group;
+    }
+
+    public List<FeatureGroup> groupsOf(Stream stream) {
+        return groups.values().stream().filter(g -> g.stream().equals(stream)).toList();
+    }
+
+    public Optional<Feature> feature(String name) {
+        return Optional.ofNullable(features.get(name));
+    }
+
+    /** All features of an entity, in declaration order. */
+    public List<Feature> featuresOf(Entity entity) {
+        return features.values().stream()
+                .filter(f -> groups.get(f.group()).entity().equals(entity))
+                .toList();
+    }
+
+    public String featureTopic() {
+        return featureTopic;
+    }
+}

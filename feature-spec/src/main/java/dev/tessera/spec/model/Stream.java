@@ -1,0 +1,31 @@
+package dev.tessera.spec.model;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * A stream of raw events of one entity, posted to the gateway and kept in one Kafka topic.
+ *
+ * @param timeField the event-time field, of type {@link FieldType#TIMESTAMP}
+ * @param outOfOrderness how far behind the newest event time an event may arrive and still count
+ * @param idleness after this long without events a partition no longer holds back the watermark
+ */
+public record Stream(
+        String name,
+        String topic,
+        Entity entity,
+        String timeField,
+        List<Field> fields,
+        Duration outOfOrderness,
+        Duration idleness) {
+
+    public Optional<Field> field(String fieldName) {
+        return fields.stream().filter(f -> f.name().equals(fieldName)).findFirst();
+    }
+
+    /** The field holding the entity id. */
+    public String keyField() {
+        return entity.key();
+    }
+}

@@ -1,0 +1,385 @@
+package dev.tessera.spec.parse;
+
+import dev.tessera.spec.agg.Aggregation;
+import dev.tessera.spec.agg.Aggregations;
+import dev.tessera.spec.model.Durations;
+import dev.tessera.spec.model.Entity;
+import dev.tessera.spec.model.Feature;
+import dev.tessera.spec.model.FeatureGroup;
+import dev.tessera.spec.model.FeatureSpec;
+import dev.tessera.spec.model.Field;
+import dev.tessera.spec.model.FieldType;
+import dev.tessera.spec.model.Stream;
+import dev.tessera.spec.model.Window;
+import java.io.IOException;
+import java.io.Reader;
+import java.io.StringReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.error.MarkedYAMLException;
+import org.yaml.snakeyaml.nodes.Node;
+
+/**
+ * Reads and validates {@code features.yaml}. Every problem is reported as a {@link SpecException}
+ * naming the file, the line and what is wrong, so a bad definition stops a service at start-up.
+ */
+public final class SpecParser {
+
+    private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]{0,62}");
+    private static final Pattern CALL = Pattern.compile("([a-z_]+)\\((.*)\\)");
+    private static final Duration DEFAULT_OUT_OF_ORDERNESS = Duration.ofSeconds(5);
+    private static final Duration DEFAULT_IDLENESS = Duration.ofSeconds(30);
+
+    private final String file;
+    private final Map<String, Entity> entities = new LinkedHashMap<>();
+    private final Map<String, Stream> streams = new LinkedHashMap<>();
+    private final Map<String, FeatureGroup> groups = new LinkedHashMap<>();
+    private final Map<String, String> featureGroupByName = new HashMap<>();
+
+    private SpecParser(String file) {
+        this.file = file;
+    }
+
+    public static FeatureSpec parse(Path path) {
+        try (Reader reader = Files.newBufferedReader(path, StandardCharsets.UTF_8)) {
+            return parse(path.toString(), reader);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read feature spec " + path, e);
+        }
+    }
+
+    public static FeatureSpec parse(String fileName, String yaml) {
+        return parse(fileName, new StringReader(yaml));
+    }
+
+    public static FeatureSpec parse(String fileName, Reader reader) {
+        return new SpecParser(fileName).read(reader);
+    }
+
+    private FeatureSpec read(Reader reader) {
+        Node root;
+        try {
+            root = new Yaml(new LoaderOptions()).compose(reader);
+        } catch (MarkedYAMLException e) {
+            int line = e.getProblemMark() == null ? 1 : e.getProblemMark().getLine() + 1;
+            throw new SpecException(file, line, "not valid YAML: " + e.getProblem());
+        }
+        if (root == null) {
+            throw new SpecException(file, 1, "the file is empty");
+        }
+        YamlNode top = new YamlNode(file, root);
+        Map<String, YamlNode> sections =
+                top.entries(
+                        "the top level",
+                        Set.of("entities", "streams", "feature_groups", "feature_topic"));
+        YamlNode.required(top, sections, "entities", "the spec")
+                .entries("entities")
+                .forEach(this::readEntity);
+        YamlNode.required(top, sections, "streams", "the spec")
+                .entries("streams")
+                .forEach(this::readStream);
+        YamlNode.required(top, sections, "feature_groups", "the spec")
+                .entries("feature_groups")
+                .forEach(this::readGroup);
+        String featureTopic =
+                sections.containsKey("feature_topic")
+                        ? sections.get("feature_topic").scalar("feature_topic")
+                        : FeatureSpec.DEFAULT_FEATURE_TOPIC;
+        return new FeatureSpec(entities, streams, groups, featureTopic);
+    }
+
+    private void readEntity(String name, YamlNode node) {
+        checkName(name, node, "entity");
+        Map<String, YamlNode> e = node.entries("entity '" + name + "'", Set.of("key"));
+        String key = YamlNode.required(node, e, "key", "entity '" + name + "'").scalar("key");
+        entities.put(name, new Entity(name, key));
+    }
+
+    private void readStream(String name, YamlNode node) {
+        checkName(name, node, "stream");
+        String what = "stream '" + name + "'";
+        Map<String, YamlNode> s =
+                node.entries(what, Set.of("topic", "entity", "time_field", "fields", "watermark"));
+        String topic = s.containsKey("topic") ? s.get("topic").scalar("topic") : name;
+        YamlNode entityNode = YamlNode.required(node, s, "entity", what);
+        Entity entity = entityRef(entityNode, what);
+        String timeField =
+                s.containsKey("time_field") ? s.get("time_field").scalar("time_field") : "ts";
+
+        YamlNode fieldsNode = YamlNode.required(node, s, "fields", what);
+        List<Field> fields = new ArrayList<>();
+        fieldsNode
+                .entries("the fields of " + what)
+                .forEach((fieldName, typeNode) -> fields.add(readField(fieldName, typeNode)));
+        Field key = findField(fields, entity.key());
+        if (key == null || key.type() != FieldType.STRING || key.optional()) {
+            throw fieldsNode.error(
+                    what
+                            + " must declare the entity key '"
+                            + entity.key()
+                            + "' of entity '"
+                            + entity.name()
+                            + "' as a required string field");
+        }
+        Field time = findField(fields, timeField);
+        if (time == null || time.type() != FieldType.TIMESTAMP || time.optional()) {
+            throw fieldsNode.error(
+                    what
+                            + " must declare its time field '"
+                            + timeField
+                            + "' as a required timestamp field");
+        }
+
+        Duration outOfOrderness = DEFAULT_OUT_OF_ORDERNESS;
+        Duration idleness = DEFAULT_IDLENESS;
+        if (s.containsKey("watermark")) {
+            Map<String, YamlNode> w =
+                    s.get("watermark")
+                            .entries(
+                                    "the watermark of " + what,
+                                    Set.of("out_of_orderness", "idleness"));
+            if (w.containsKey("out_of_orderness")) {
+                outOfOrderness = duration(w.get("out_of_orderness"), "out_of_orderness");
+            }
+            if (w.containsKey("idleness")) {
+                idleness = duration(w.get("idleness"), "idleness");
+            }
+        }
+        streams.put(
+                name,
+                new Stream(
+                        name,
+                        topic,
+                        entity,
+                        timeField,
+                        List.copyOf(fields),
+                        outOfOrderness,
+                        idleness));
+    }
+
+    private Field readField(String name, YamlNode typeNode) {
+        checkName(name, typeNode, "field");
+        String declared = typeNode.scalar("the type of field '" + name + "'");
+        boolean optional = declared.endsWith("?");
+        String typeName = optional ? declared.substring(0, declared.length() - 1) : declared;
+        FieldType type =
+                Arrays.stream(FieldType.values())
+                        .filter(t -> t.yamlName().equals(typeName))
+                        .findFirst()
+                        .orElseThrow(
+                                () ->
+                                        typeNode.error(
+                                                "field '"
+                                                        + name
+                                                        + "' has unknown type '"
+                                                        + typeName
+                                                        + "' (known: string, long, double, boolean,"
+                                                        + " timestamp; add ? for optional)"));
+        return new Field(name, type, optional);
+    }
+
+    private void readGroup(String name, YamlNode node) {
+        checkName(name, node, "feature group");
+        String what = "feature group '" + name + "'";
+        Map<String, YamlNode> g =
+                node.entries(what, Set.of("entity", "stream", "ttl", "stale_after", "features"));
+        Entity entity = entityRef(YamlNode.required(node, g, "entity", what), what);
+        YamlNode streamNode = YamlNode.required(node, g, "stream", what);
+        String streamName = streamNode.scalar("stream");
+        Stream stream = streams.get(streamName);
+        if (stream == null) {
+            throw streamNode.error(
+                    what
+                            + " reads unknown stream '"
+                            + streamName
+                            + "' (known: "
+                            + streams.keySet()
+                            + ")");
+        }
+        if (!stream.entity().equals(entity)) {
+            throw streamNode.error(
+                    what
+                            + " is about entity '"
+                            + entity.name()
+                            + "' but stream '"
+                            + streamName
+                            + "' carries entity '"
+                            + stream.entity().name()
+                            + "'");
+        }
+        YamlNode ttlNode = YamlNode.required(node, g, "ttl", what);
+        Duration ttl = duration(ttlNode, "ttl");
+        Duration staleAfter =
+                g.containsKey("stale_after") ? duration(g.get("stale_after"), "stale_after") : null;
+
+        List<Feature> features = new ArrayList<>();
+        YamlNode.required(node, g, "features", what)
+                .entries("the features of " + what)
+                .forEach(
+                        (featureName, featureNode) -> {
+                            Feature feature =
+                                    readFeature(featureName, featureNode, name, stream, staleAfter);
+                            if (ttl.compareTo(feature.window().size()) < 0) {
+                                throw ttlNode.error(
+                                        "the ttl "
+                                                + Durations.format(ttl)
+                                                + " of "
+                                                + what
+                                                + " is shorter than the window "
+                                                + feature.window()
+                                                + " of feature '"
+                                                + featureName
+                                                + "'");
+                            }
+                            features.add(feature);
+                        });
+        if (features.isEmpty()) {
+            throw node.error(what + " declares no features");
+        }
+        groups.put(name, new FeatureGroup(name, entity, stream, ttl, List.copyOf(features)));
+    }
+
+    private Feature readFeature(
+            String name, YamlNode node, String group, Stream stream, Duration groupStaleAfter) {
+        checkName(name, node, "feature");
+        String what = "feature '" + name + "'";
+        String previous = featureGroupByName.putIfAbsent(name, group);
+        if (previous != null) {
+            throw node.error(what + " is already declared in feature group '" + previous + "'");
+        }
+        Map<String, YamlNode> f = node.entries(what, Set.of("aggregation", "field", "window"));
+        YamlNode aggNode = YamlNode.required(node, f, "aggregation", what);
+        String aggName = aggNode.scalar("aggregation");
+        Aggregation aggregation =
+                Aggregations.byName(aggName)
+                        .orElseThrow(
+                                () ->
+                                        aggNode.error(
+                                                what
+                                                        + " has unknown aggregation '"
+                                                        + aggName
+                                                        + "' (known: "
+                                                        + String.join(", ", Aggregations.names())
+                                                        + ")"));
+        String fieldName = null;
+        if (aggregation.needsField()) {
+            YamlNode fieldNode = YamlNode.required(node, f, "field", what + " (" + aggName + ")");
+            fieldName = fieldNode.scalar("field");
+            Field field =
+                    stream.field(fieldName).orElseThrow(unknownField(fieldNode, stream, what));
+            if (!aggregation.accepts(field.type())) {
+                throw fieldNode.error(
+                        what
+                                + ": "
+                                + aggName
+                                + " cannot aggregate field '"
+                                + fieldName
+                                + "' of type "
+                                + field.type().yamlName());
+            }
+        } else if (f.containsKey("field")) {
+            YamlNode fieldNode = f.get("field");
+            fieldName = fieldNode.scalar("field");
+            stream.field(fieldName).orElseThrow(unknownField(fieldNode, stream, what));
+        }
+        Window window = window(YamlNode.required(node, f, "window", what));
+        Duration staleAfter =
+                groupStaleAfter != null ? groupStaleAfter : window.size().multipliedBy(2);
+        return new Feature(name, group, aggregation, fieldName, window, staleAfter);
+    }
+
+    private static java.util.function.Supplier<SpecException> unknownField(
+            YamlNode fieldNode, Stream stream, String what) {
+        return () ->
+                fieldNode.error(
+                        what
+                                + " reads unknown field '"
+                                + fieldNode.scalar("field")
+                                + "' of stream '"
+                                + stream.name()
+                                + "' (fields: "
+                                + stream.fields().stream().map(Field::name).toList()
+                                + ")");
+    }
+
+    private Window window(YamlNode node) {
+        String text = node.scalar("window");
+        Matcher m = CALL.matcher(text.replace(" ", "").toLowerCase(Locale.ROOT));
+        if (!m.matches()) {
+            throw node.error("'" + text + "' is not a window (expected e.g. tumbling(5m))");
+        }
+        String[] args = m.group(2).split(",");
+        switch (m.group(1)) {
+            case "tumbling" -> {
+                if (args.length != 1) {
+                    throw node.error("tumbling takes one argument, the window size: tumbling(5m)");
+                }
+                return new Window.Tumbling(positive(node, args[0], "window size"));
+            }
+            default ->
+                    throw node.error("unknown window kind '" + m.group(1) + "' (known: tumbling)");
+        }
+    }
+
+    private Entity entityRef(YamlNode node, String what) {
+        String name = node.scalar("entity");
+        Entity entity = entities.get(name);
+        if (entity == null) {
+            throw node.error(
+                    what
+                            + " names unknown entity '"
+                            + name
+                            + "' (known: "
+                            + entities.keySet()
+                            + ")");
+        }
+        return entity;
+    }
+
+    private static Duration duration(YamlNode node, String what) {
+        return positive(node, node.scalar(what), what);
+    }
+
+    private static Duration positive(YamlNode node, String text, String what) {
+        Duration d;
+        try {
+            d = Durations.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw node.error(what + ": " + e.getMessage());
+        }
+        if (d.isZero()) {
+            throw node.error(what + " must be greater than zero");
+        }
+        return d;
+    }
+
+    private static Field findField(List<Field> fields, String name) {
+        return fields.stream().filter(f -> f.name().equals(name)).findFirst().orElse(null);
+    }
+
+    private static void checkName(String name, YamlNode node, String kind) {
+        if (!NAME.matcher(name).matches()) {
+            throw node.error(
+                    "'"
+                            + name
+                            + "' is not a valid "
+                            + kind
+                            + " name (lower case letters, digits and _, starting with a letter)");
+        }
+    }
+}
