@@ -77,8 +77,7 @@ class SpecParserTest {
         assertThat(stream.timeField()).isEqualTo("ts");
         assertThat(stream.idleness()).isEqualTo(Duration.ofSeconds(30));
         assertThat(stream.field("merchant").orElseThrow().optional()).isTrue();
-        assertThat(spec.feature("n_5m").orElseThrow().staleAfter())
-                .isEqualTo(Duration.ofMinutes(10));
+        assertThat(spec.feature("n_5m").orElseThrow().staleAfter()).isEqualTo(Duration.ofHours(1));
     }
 
     @Test

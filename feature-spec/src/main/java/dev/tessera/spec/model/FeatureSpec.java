@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-/** Everything {@code features.yaml} declares, validated. Immutable. */
+/** Everything {@code features.yaml} declares, validated, in declaration order. Immutable. */
 public final class FeatureSpec {
 
     /** The Kafka topic feature updates go to unless the spec names another. */
@@ -23,8 +23,8 @@ public final class FeatureSpec {
             Map<String, Stream> streams,
             Map<String, FeatureGroup> groups,
             String featureTopic) {
-        this.entities = Map.copyOf(entities);
-        this.streams = Map.copyOf(streams);
+        this.entities = new LinkedHashMap<>(entities);
+        this.streams = new LinkedHashMap<>(streams);
         this.groups = new LinkedHashMap<>(groups);
         this.featureTopic = featureTopic;
         groups.values().forEach(g -> g.features().forEach(f -> features.put(f.name(), f)));
@@ -50,12 +50,8 @@ public final class FeatureSpec {
         return groups.values();
     }
 
-    public FeatureGroup group(String name) {
-        FeatureGroup group = groups.get(name);
-        if (group == null) {
-            throw new IllegalArgumentException("unknown feature group '" + name + "'");
-        }
-        return group;
+    public Optional<FeatureGroup> group(String name) {
+        return Optional.ofNullable(groups.get(name));
     }
 
     public List<FeatureGroup> groupsOf(Stream stream) {

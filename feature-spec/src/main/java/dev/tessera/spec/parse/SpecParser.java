@@ -224,8 +224,9 @@ public final class SpecParser {
         }
         YamlNode ttlNode = YamlNode.required(node, g, "ttl", what);
         Duration ttl = duration(ttlNode, "ttl");
+        // Without stale_after, a value is PRESENT until it is as old as the TTL, in event time.
         Duration staleAfter =
-                g.containsKey("stale_after") ? duration(g.get("stale_after"), "stale_after") : null;
+                g.containsKey("stale_after") ? duration(g.get("stale_after"), "stale_after") : ttl;
 
         List<Feature> features = new ArrayList<>();
         YamlNode.required(node, g, "features", what)
@@ -255,7 +256,7 @@ public final class SpecParser {
     }
 
     private Feature readFeature(
-            String name, YamlNode node, String group, Stream stream, Duration groupStaleAfter) {
+            String name, YamlNode node, String group, Stream stream, Duration staleAfter) {
         checkName(name, node, "feature");
         String what = "feature '" + name + "'";
         String previous = featureGroupByName.putIfAbsent(name, group);
@@ -298,8 +299,6 @@ public final class SpecParser {
             stream.field(fieldName).orElseThrow(unknownField(fieldNode, stream, what));
         }
         Window window = window(YamlNode.required(node, f, "window", what));
-        Duration staleAfter =
-                groupStaleAfter != null ? groupStaleAfter : window.size().multipliedBy(2);
         return new Feature(name, group, aggregation, fieldName, window, staleAfter);
     }
 
