@@ -1,0 +1,126 @@
+package dev.tessera.dev;
+
+import dev.tessera.spec.model.FeatureSpec;
+import dev.tessera.spec.model.Field;
+import dev.tessera.spec.model.Stream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Random;
+
+/**
+ * Synthetic events for every stream of a {@code features.yaml}, posted to the gateway: first the
+ * last ten minutes of history, so windows close and features appear at once, then live events. The
+ * events follow the streams' declarations, so a new stream gets traffic without code.
+ */
+final class DemoTraffic implements Runnable {
+
+    static final int ENTITIES = 20;
+    static final Duration HISTORY = Duration.ofMinutes(10);
+    static final Duration HISTORY_STEP = Duration.ofSeconds(5);
+    static final Duration LIVE_INTERVAL = Duration.ofSeconds(1);
+
+    private final FeatureSpec spec;
+    private final String gatewayUrl;
+    private final HttpClient http = HttpClient.newHttpClient();
+    private final Random random = new Random();
+    private long sent;
+
+    DemoTraffic(FeatureSpec spec, String gatewayUrl) {
+        this.spec = spec;
+        this.gatewayUrl = gatewayUrl;
+    }
+
+    @Override
+    public void run() {
+        long start = System.currentTimeMillis() - HISTORY.toMillis();
+        for (long ts = start; ts < System.currentTimeMillis(); ts += HISTORY_STEP.toMillis()) {
+            postAll(ts);
+        }
+        System.out.printf("demo: posted %d events of history; now streaming live events%n", sent);
+        long nextReport = System.currentTimeMillis() + 60_000;
+        while (!Thread.currentThread().isInterrupted()) {
+            postAll(System.currentTimeMillis());
+            if (System.currentTimeMillis() > nextReport) {
+                System.out.printf("demo: %d events posted%n", sent);
+                nextReport += 60_000;
+            }
+            LocalPipeline.sleep(LIVE_INTERVAL);
+        }
+    }
+
+    private void postAll(long ts) {
+        for (Stream stream : spec.streams()) {
+            StringBuilder ndjson = new StringBuilder();
+            for (int entity = 1; entity <= ENTITIES; entity++) {
+                if (random.nextInt(3) == 0) {
+                    continue; // not every entity is active at every moment
+                }
+                ndjson.append(event(stream, entity, ts)).append('\n');
+            }
+            post(stream, ndjson.toString());
+        }
+    }
+
+    private String event(Stream stream, int entity, long ts) {
+        StringBuilder json = new StringBuilder("{");
+        for (Field field : stream.fields()) {
+            if (json.length() > 1) {
+                json.append(',');
+            }
+            json.append('"').append(field.name()).append("\":");
+            if (field.name().equals(stream.keyField())) {
+                json.append('"')
+                        .append(stream.entity().name())
+                        .append('-')
+                        .append(entity)
+                        .append('"');
+            } else if (field.name().equals(stream.timeField())) {
+                json.append(ts + random.nextInt(1000));
+            } else {
+                json.append(value(field));
+            }
+        }
+        return json.append('}').toString();
+    }
+
+    private String value(Field field) {
+        return switch (field.type()) {
+            case STRING -> "\"" + field.name() + "-" + (1 + random.nextInt(8)) + "\"";
+            case LONG -> Integer.toString(1 + random.nextInt(100));
+            case DOUBLE ->
+                    String.format(java.util.Locale.ROOT, "%.2f", 1 + 199 * random.nextDouble());
+            case BOOLEAN -> Boolean.toString(random.nextBoolean());
+            case TIMESTAMP -> Long.toString(System.currentTimeMillis());
+        };
+    }
+
+    private void post(Stream stream, String ndjson) {
+        if (ndjson.isEmpty()) {
+            return;
+        }
+        HttpRequest request =
+                HttpRequest.newBuilder(URI.create(gatewayUrl + "/v1/events/" + stream.name()))
+                        .header("Content-Type", "application/x-ndjson")
+                        .POST(HttpRequest.BodyPublishers.ofString(ndjson))
+                        .build();
+        try {
+            HttpResponse<String> response =
+                    http.send(request, HttpResponse.BodyHandlers.ofString());
+            if (response.statusCode() == 202) {
+                sent += ndjson.chars().filter(c -> c == '\n').count();
+            } else {
+                System.out.printf(
+                        "demo: %s answered %d %s%n",
+                        stream.name(), response.statusCode(), response.body());
+            }
+        } catch (IOException e) {
+            System.out.printf("demo: posting to %s failed: %s%n", stream.name(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}

@@ -1,0 +1,346 @@
+package dev.tessera.dev;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.Uuid;
+
+/**
+ * A real Apache Kafka broker, single node in KRaft mode (broker and controller in one process), in
+ * a child JVM listening on 127.0.0.1.
+ *
+ * <p>The ports and the data directory are fixed for the life of this object, so {@link #stop()} or
+ * {@link #kill9()} followed by {@link #start()} brings back the same broker with its data, as
+ * clients reconnecting to the same bootstrap address expect.
+ */
+public final class KafkaBroker implements AutoCloseable {
+
+    /** Written at build time by the dependency plugin: the jars of the broker JVM. */
+    private static final String CLASSPATH_RESOURCE = "kafka-broker.classpath";
+
+    private static final Duration FORMAT_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
+    private static final int NODE_ID = 1;
+
+    private final Path dataDir;
+    private final int port;
+    private final int controllerPort;
+    private ChildProcess process;
+
+    /**
+     * @param dataDir holds the broker's logs (its data), its properties and its output; created if
+     *     missing, formatted on first start
+     * @param port the client port, or 0 for a free one
+     */
+    public KafkaBroker(Path dataDir, int port) {
+        this.dataDir = dataDir.toAbsolutePath();
+        this.port = FreePorts.orPick(port);
+        this.controllerPort = FreePorts.pick();
+    }
+
+    /**
+     * Starts the broker (formatting its storage on first use) and waits until it serves clients.
+     */
+    public synchronized void start() {
+        if (process != null) {
+            throw new IllegalStateException(
+                    "Kafka broker already running on " + bootstrapServers());
+        }
+        Path config = writeConfig();
+        if (!Files.exists(logDir().resolve("meta.properties"))) {
+            format(config);
+        }
+        process = ChildProcess.start(javaCommand("kafka.Kafka", config.toString()), brokerLog());
+        try {
+            awaitReady();
+        } catch (RuntimeException e) {
+            process.kill9();
+            process = null;
+            throw e;
+        }
+    }
+
+    /**
+     * Shuts the broker down cleanly (SIGTERM), as an operator would; {@link #start()} resumes it.
+     */
+    public synchronized void stop() {
+        if (process != null) {
+            process.stop(STOP_TIMEOUT);
+            process = null;
+        }
+    }
+
+    /** Kills the broker with SIGKILL, as a crash would; {@link #start()} recovers it. */
+    public synchronized void kill9() {
+        if (process != null) {
+            process.kill9();
+            process = null;
+        }
+    }
+
+    public synchronized boolean isRunning() {
+        return process != null && process.isAlive();
+    }
+
+    public String bootstrapServers() {
+        return Loopback.HOST + ":" + port;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    /** The broker's stdout and stderr, appended across restarts. */
+    public Path brokerLog() {
+        return dataDir.resolve("broker.log");
+    }
+
+    /**
+     * Creates a topic with replication factor 1.
+     *
+     * @param configs topic configs such as {@code retention.ms=-1}
+     * @throws IllegalStateException if the broker refuses, for instance because the topic exists
+     */
+    public void createTopic(String name, int partitions, Map<String, String> configs) {
+        try (Admin admin = openAdmin()) {
+            admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1).configs(configs)))
+                    .all()
+                    .get(REQUEST_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException e) {
+            throw new IllegalStateException("cannot create topic " + name, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted creating topic " + name, e);
+        }
+    }
+
+    @Override
+    public void close() {
+        stop();
+    }
+
+    private Path logDir() {
+        return dataDir.resolve("kraft-combined-logs");
+    }
+
+    private Path writeConfig() {
+        Map<String, String> config = new LinkedHashMap<>();
+        config.put("process.roles", "broker,controller");
+        config.put("node.id", Integer.toString(NODE_ID));
+        config.put(
+                "controller.quorum.voters", NODE_ID + "@" + Loopback.HOST + ":" + controllerPort);
+        config.put(
+                "listeners",
+                "PLAINTEXT://"
+                        + bootstrapServers()
+                        + ",CONTROLLER://"
+                        + Loopback.HOST
+                        + ":"
+                        + controllerPort);
+        config.put("advertised.listeners", "PLAINTEXT://" + bootstrapServers());
+        config.put("controller.listener.names", "CONTROLLER");
+        config.put("inter.broker.listener.name", "PLAINTEXT");
+        config.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        config.put("log.dirs", logDir().toString());
+        // A single node cannot hold more than one replica of the internal topics.
+        config.put("offsets.topic.replication.factor", "1");
+        config.put("transaction.state.log.replication.factor", "1");
+        config.put("transaction.state.log.min.isr", "1");
+        config.put("share.coordinator.state.topic.replication.factor", "1");
+        config.put("share.coordinator.state.topic.min.isr", "1");
+        // 50 partitions each by default: creating and loading them slows the first consumer
+        // group and the first transaction on a 2-core machine, for no benefit on one node.
+        config.put("offsets.topic.num.partitions", "4");
+        config.put("transaction.state.log.num.partitions", "4");
+        // After a crash the restarted controller keeps the dead broker's registration until its
+        // session expires (9 s by default) and refuses the new one meanwhile: keep crash tests
+        // short.
+        config.put("broker.heartbeat.interval.ms", "500");
+        config.put("broker.session.timeout.ms", "3000");
+        // Tests should not wait 3 s for the first consumer group to form.
+        config.put("group.initial.rebalance.delay.ms", "0");
+        // The log cleaner allocates this buffer up front (128 MiB by default): too much for
+        // -Xmx256m.
+        config.put("log.cleaner.dedupe.buffer.size", "4194304");
+        String text =
+                config.entrySet().stream()
+                        .map(e -> e.getKey() + "=" + e.getValue())
+                        .collect(Collectors.joining("\n", "", "\n"));
+        Path file = dataDir.resolve("server.properties");
+        try {
+            Files.createDirectories(dataDir);
+            Files.writeString(file, text, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+        return file;
+    }
+
+    private void format(Path config) {
+        String clusterId = Uuid.randomUuid().toString();
+        List<String> command =
+                javaCommand(
+                        "kafka.tools.StorageTool",
+                        "format",
+                        "-t",
+                        clusterId,
+                        "-c",
+                        config.toString());
+        try (ChildProcess storageTool =
+                ChildProcess.start(command, dataDir.resolve("format.log"))) {
+            int status = storageTool.waitFor(FORMAT_TIMEOUT);
+            if (status != 0) {
+                throw new IllegalStateException(
+                        "formatting Kafka storage in "
+                                + logDir()
+                                + " failed ("
+                                + status
+                                + "):\n"
+                                + storageTool.logTail());
+            }
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("formatting Kafka storage timed out", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted formatting Kafka storage", e);
+        }
+    }
+
+    private List<String> javaCommand(String mainClass, String... args) {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        List<String> command =
+                new ArrayList<>(
+                        List.of(
+                                java,
+                                "-Xmx256m",
+                                // Two cores are shared with the tests: one GC thread is plenty.
+                                "-XX:+UseSerialGC",
+                                // Timestamps in the broker log, to line it up with test output.
+                                "-Dorg.slf4j.simpleLogger.showDateTime=true",
+                                "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS",
+                                "-cp",
+                                brokerClasspath(),
+                                mainClass));
+        command.addAll(List.of(args));
+        return command;
+    }
+
+    private static String brokerClasspath() {
+        try (InputStream in = KafkaBroker.class.getResourceAsStream(CLASSPATH_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException(
+                        CLASSPATH_RESOURCE
+                                + " is missing next to "
+                                + KafkaBroker.class.getName()
+                                + ": build dev-services with Maven, which writes it in generate-resources");
+            }
+            return new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + CLASSPATH_RESOURCE, e);
+        }
+    }
+
+    /**
+     * Polls until the port accepts connections, then until an Admin client can describe the
+     * cluster.
+     */
+    private void awaitReady() {
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        Exception lastFailure = null;
+        while (!acceptsConnections()) {
+            checkProgress(deadline, null);
+            sleep();
+        }
+        try (Admin admin = openAdmin()) {
+            while (true) {
+                try {
+                    if (!admin.describeCluster(new DescribeClusterOptions().timeoutMs(2_000))
+                            .nodes()
+                            .get()
+                            .isEmpty()) {
+                        return;
+                    }
+                } catch (ExecutionException e) {
+                    lastFailure = e;
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted waiting for the Kafka broker", e);
+                }
+                checkProgress(deadline, lastFailure);
+                sleep();
+            }
+        }
+    }
+
+    private void checkProgress(long deadline, Exception lastFailure) {
+        String problem;
+        if (!process.isAlive()) {
+            problem = "Kafka broker exited during startup";
+        } else if (System.nanoTime() > deadline) {
+            problem = "Kafka broker not ready after " + READY_TIMEOUT.toSeconds() + " s";
+        } else {
+            return;
+        }
+        throw new IllegalStateException(
+                problem
+                        + " ("
+                        + bootstrapServers()
+                        + "); "
+                        + brokerLog()
+                        + " ends with:\n"
+                        + process.logTail(),
+                lastFailure);
+    }
+
+    private boolean acceptsConnections() {
+        try (Socket socket = new Socket()) {
+            socket.connect(new InetSocketAddress(Loopback.HOST, port), 1_000);
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static void sleep() {
+        try {
+            Thread.sleep(100);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted waiting for the Kafka broker", e);
+        }
+    }
+
+    private Admin openAdmin() {
+        Properties props = new Properties();
+        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers());
+        props.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) REQUEST_TIMEOUT.toMillis());
+        props.put(
+                AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) REQUEST_TIMEOUT.toMillis());
+        return Admin.create(props);
+    }
+}

@@ -1,0 +1,180 @@
+package dev.tessera.dev;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Collections;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.stream.Stream;
+
+/**
+ * Kafka, Redis and the dev schema registry together, on loopback, with their data under one
+ * directory: what Tessera's services need to run locally. Used by {@link TesseraTestResources} for
+ * Quarkus tests, directly by other tests (Flink, end to end), and by {@code ./run.sh} through
+ * {@link #main}.
+ */
+public final class LocalInfra implements AutoCloseable {
+
+    private final Path dataDir;
+    private final boolean temporary;
+    private final KafkaBroker kafka;
+    private final RedisServer redis;
+    private final DevRegistry registry;
+
+    private LocalInfra(
+            Path dataDir,
+            boolean temporary,
+            KafkaBroker kafka,
+            RedisServer redis,
+            DevRegistry registry) {
+        this.dataDir = dataDir;
+        this.temporary = temporary;
+        this.kafka = kafka;
+        this.redis = redis;
+        this.registry = registry;
+    }
+
+    /** Starts everything on free ports in a temporary directory, deleted by {@link #close()}. */
+    public static LocalInfra start() {
+        try {
+            return start(Files.createTempDirectory("tessera-infra"), 0, 0, 0, true);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a temporary directory", e);
+        }
+    }
+
+    /**
+     * Starts everything with data kept in {@code dataDir} across runs; a port of 0 means a free
+     * one.
+     */
+    public static LocalInfra start(Path dataDir, int kafkaPort, int redisPort, int registryPort) {
+        return start(dataDir.toAbsolutePath(), kafkaPort, redisPort, registryPort, false);
+    }
+
+    private static LocalInfra start(
+            Path dataDir, int kafkaPort, int redisPort, int registryPort, boolean temporary) {
+        KafkaBroker kafka = new KafkaBroker(dataDir.resolve("kafka"), kafkaPort);
+        RedisServer redis = new RedisServer(dataDir.resolve("redis"), redisPort);
+        DevRegistry registry = null;
+        try {
+            registry = DevRegistry.start(registryPort, dataDir.resolve("registry"));
+            redis.start();
+            kafka.start();
+            return new LocalInfra(dataDir, temporary, kafka, redis, registry);
+        } catch (RuntimeException e) {
+            kafka.close();
+            redis.close();
+            if (registry != null) {
+                registry.close();
+            }
+            if (temporary) {
+                deleteRecursively(dataDir);
+            }
+            throw e;
+        }
+    }
+
+    public KafkaBroker kafka() {
+        return kafka;
+    }
+
+    public RedisServer redis() {
+        return redis;
+    }
+
+    public DevRegistry registry() {
+        return registry;
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    /**
+     * Configuration pointing Tessera's services at this infrastructure: the Kafka, Redis and
+     * Apicurio keys Quarkus and the SmallRye Kafka connector read, Quarkus Dev Services off (they
+     * would try Docker). Tests reach the parts themselves through {@link #kafka()}, {@link
+     * #redis()} and {@link #registry()}: keys under {@code tessera.} would fail the services'
+     * strict config mappings.
+     */
+    public Map<String, String> config() {
+        Map<String, String> config = new LinkedHashMap<>();
+        config.put("kafka.bootstrap.servers", kafka.bootstrapServers());
+        config.put("quarkus.redis.hosts", redis.uri());
+        config.put("mp.messaging.connector.smallrye-kafka.apicurio.registry.url", registry.url());
+        config.put("apicurio.registry.url", registry.url());
+        config.put("quarkus.devservices.enabled", "false");
+        return Collections.unmodifiableMap(config);
+    }
+
+    /** Stops everything; a temporary data directory is deleted. */
+    @Override
+    public void close() {
+        // Closes all three (Kafka first) even if one fails.
+        try (registry;
+                redis;
+                kafka) {
+        } finally {
+            if (temporary) {
+                deleteRecursively(dataDir);
+            }
+        }
+    }
+
+    /**
+     * Runs the infrastructure until the process is stopped, printing its configuration as {@code
+     * key=value} lines. Options: {@code --data DIR} (default {@code .tessera/infra}), {@code
+     * --kafka-port} (9092), {@code --redis-port} (6379), {@code --registry-port} (8085).
+     */
+    public static void main(String[] args) throws InterruptedException {
+        Path data = Path.of(".tessera", "infra");
+        int kafkaPort = 9092;
+        int redisPort = 6379;
+        int registryPort = 8085;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--data" -> data = Path.of(DevRegistry.requireValue(args, ++i));
+                case "--kafka-port" ->
+                        kafkaPort = Integer.parseInt(DevRegistry.requireValue(args, ++i));
+                case "--redis-port" ->
+                        redisPort = Integer.parseInt(DevRegistry.requireValue(args, ++i));
+                case "--registry-port" ->
+                        registryPort = Integer.parseInt(DevRegistry.requireValue(args, ++i));
+                default ->
+                        throw new IllegalArgumentException(
+                                "unknown argument "
+                                        + args[i]
+                                        + "; usage: [--data DIR] [--kafka-port P] [--redis-port P]"
+                                        + " [--registry-port P]");
+            }
+        }
+        LocalInfra infra = start(data, kafkaPort, redisPort, registryPort);
+        Runtime.getRuntime().addShutdownHook(new Thread(infra::close));
+        infra.config().forEach((key, value) -> System.out.println(key + "=" + value));
+        System.out.flush();
+        new CountDownLatch(1).await();
+    }
+
+    private static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            paths.sorted(Comparator.reverseOrder()).forEach(LocalInfra::delete);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + dir, e);
+        }
+    }
+
+    private static void delete(Path path) {
+        try {
+            Files.deleteIfExists(path);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + path, e);
+        }
+    }
+}

@@ -1,0 +1,402 @@
+package dev.tessera.dev;
+
+import dev.tessera.spec.model.FeatureSpec;
+import dev.tessera.spec.model.Stream;
+import dev.tessera.spec.parse.SpecParser;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.errors.TopicExistsException;
+
+/**
+ * The whole pipeline on one machine, as {@code ./run.sh} and the end-to-end tests run it: {@link
+ * LocalInfra} (Kafka, Redis, the dev registry), the topics of {@code features.yaml}, the Flink job
+ * in a local MiniCluster with its web UI, and the gateway, writer and reader from their built jars,
+ * each a child process that dies with this JVM.
+ */
+public final class LocalPipeline implements AutoCloseable {
+
+    /** Every port of the pipeline; 0 means a free one. */
+    public record Ports(
+            int kafka, int registry, int redis, int flinkUi, int gateway, int reader, int writer) {
+
+        /** The fixed ports of {@code ./run.sh}. */
+        public static Ports defaults() {
+            return new Ports(9092, 8085, 6379, 8081, 8080, 8082, 8083);
+        }
+
+        /** Free ports, for tests. */
+        public static Ports free() {
+            return new Ports(
+                    0,
+                    0,
+                    0,
+                    FreePorts.pick(),
+                    FreePorts.pick(),
+                    FreePorts.pick(),
+                    FreePorts.pick());
+        }
+    }
+
+    /** Where the infrastructure the pipeline runs on listens. */
+    public record Endpoints(String bootstrapServers, String registryUrl, String redisUri) {
+
+        public static Endpoints of(LocalInfra infra) {
+            return new Endpoints(
+                    infra.kafka().bootstrapServers(), infra.registry().url(), infra.redis().uri());
+        }
+    }
+
+    /** Partitions of each topic: more than one, so idle partitions and keying are exercised. */
+    static final int PARTITIONS = 2;
+
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+    private static final HttpClient HTTP =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private final Path root;
+    private final Path spec;
+    private final Path dataDir;
+    private final Ports ports;
+    private final Endpoints endpoints;
+    private final LocalInfra infra;
+    private final List<ChildProcess> services = new ArrayList<>();
+    private ChildProcess job;
+
+    private LocalPipeline(
+            Path root,
+            Path spec,
+            Path dataDir,
+            Ports ports,
+            Endpoints endpoints,
+            LocalInfra infra) {
+        this.root = root.toAbsolutePath().normalize();
+        this.spec = spec.toAbsolutePath().normalize();
+        this.dataDir = dataDir.toAbsolutePath();
+        this.ports = ports;
+        this.endpoints = endpoints;
+        this.infra = infra;
+    }
+
+    /**
+     * Starts {@link LocalInfra} and the pipeline on it, and returns once every part is ready.
+     *
+     * @param root the repository, whose modules are built ({@code ./mvnw package})
+     * @param jobArgs extra arguments for the Flink job, such as {@code --delivery exactly-once}
+     */
+    public static LocalPipeline start(
+            Path root, Path spec, Path dataDir, Ports ports, List<String> jobArgs) {
+        SpecParser.parse(spec); // a bad spec fails here, before anything starts
+        LocalInfra infra =
+                LocalInfra.start(
+                        dataDir.resolve("infra"), ports.kafka(), ports.redis(), ports.registry());
+        return start(
+                new LocalPipeline(root, spec, dataDir, ports, Endpoints.of(infra), infra), jobArgs);
+    }
+
+    /**
+     * Starts the pipeline on infrastructure that runs elsewhere (such as containers), and returns
+     * once every part is ready.
+     */
+    public static LocalPipeline startOn(
+            Endpoints endpoints,
+            Path root,
+            Path spec,
+            Path dataDir,
+            Ports ports,
+            List<String> jobArgs) {
+        return start(new LocalPipeline(root, spec, dataDir, ports, endpoints, null), jobArgs);
+    }
+
+    private static LocalPipeline start(LocalPipeline pipeline, List<String> jobArgs) {
+        try {
+            pipeline.createTopics(SpecParser.parse(pipeline.spec));
+            pipeline.startJob(jobArgs);
+            pipeline.startServices();
+            return pipeline;
+        } catch (RuntimeException e) {
+            pipeline.close();
+            throw e;
+        }
+    }
+
+    /**
+     * The infrastructure this pipeline started, or null when it runs on {@link #startOn} endpoints.
+     */
+    public LocalInfra infra() {
+        return infra;
+    }
+
+    public Endpoints endpoints() {
+        return endpoints;
+    }
+
+    /** The Flink job's process, for tests that kill it. */
+    public ChildProcess job() {
+        return job;
+    }
+
+    public String gatewayUrl() {
+        return "http://localhost:" + ports.gateway();
+    }
+
+    public String readerUrl() {
+        return "http://localhost:" + ports.reader();
+    }
+
+    public String writerUrl() {
+        return "http://localhost:" + ports.writer();
+    }
+
+    public String flinkUrl() {
+        return "http://localhost:" + ports.flinkUi();
+    }
+
+    private void createTopics(FeatureSpec featureSpec) {
+        // Event topics keep everything: tests and backfills post events with old timestamps, which
+        // the default 7-day time retention would delete at once.
+        for (Stream stream : featureSpec.streams()) {
+            createIfMissing(stream.topic(), Map.of("retention.ms", "-1"));
+        }
+        createIfMissing(featureSpec.featureTopic(), Map.of());
+    }
+
+    private void createIfMissing(String topic, Map<String, String> configs) {
+        try (Admin admin =
+                Admin.create(
+                        Map.of(
+                                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                                endpoints.bootstrapServers()))) {
+            admin.createTopics(List.of(new NewTopic(topic, PARTITIONS, (short) 1).configs(configs)))
+                    .all()
+                    .get(30, TimeUnit.SECONDS);
+        } catch (ExecutionException e) {
+            if (!(e.getCause() instanceof TopicExistsException)) {
+                throw new IllegalStateException("cannot create topic " + topic, e.getCause());
+            }
+        } catch (TimeoutException e) {
+            throw new IllegalStateException("Kafka did not create topic " + topic + " in time", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted creating topic " + topic, e);
+        }
+    }
+
+    private void startJob(List<String> jobArgs) {
+        Path module = root.resolve("flink-feature-job");
+        Path classpath = module.resolve("target/classpath.txt");
+        Path providedClasspath = module.resolve("target/provided-classpath.txt");
+        if (!Files.exists(classpath) || !Files.exists(providedClasspath)) {
+            throw new IllegalStateException(
+                    classpath + " is missing: build first (./mvnw package -DskipTests)");
+        }
+        List<String> command = new ArrayList<>();
+        command.add(java());
+        command.add("-Xmx1g");
+        command.add("-cp");
+        command.add(
+                String.join(
+                        ":",
+                        module.resolve("target/classes").toString(),
+                        read(classpath).trim(),
+                        read(providedClasspath).trim()));
+        command.add("dev.tessera.job.FeatureJob");
+        command.addAll(
+                List.of(
+                        "--local",
+                        "--web-ui-port",
+                        Integer.toString(ports.flinkUi()),
+                        "--spec",
+                        spec.toString(),
+                        "--bootstrap-servers",
+                        endpoints.bootstrapServers(),
+                        "--registry-url",
+                        endpoints.registryUrl()));
+        command.addAll(jobArgs);
+        job = ChildProcess.start(command, dataDir.resolve("logs/flink-feature-job.log"));
+        awaitReady(
+                "the Flink job",
+                job,
+                flinkUrl() + "/jobs/overview",
+                body -> body.contains("\"state\":\"RUNNING\""));
+    }
+
+    private void startServices() {
+        Map<String, String> kafka =
+                Map.of(
+                        "kafka.bootstrap.servers", endpoints.bootstrapServers(),
+                        "apicurio.registry.url", endpoints.registryUrl());
+        Map<String, String> redis = Map.of("quarkus.redis.hosts", endpoints.redisUri());
+        startService("ingest-gateway", ports.gateway(), kafka);
+        startService("feature-writer", ports.writer(), merge(kafka, redis));
+        startService("feature-reader", ports.reader(), redis);
+    }
+
+    private void startService(String module, int port, Map<String, String> config) {
+        Path jar = root.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
+        if (!Files.exists(jar)) {
+            throw new IllegalStateException(
+                    jar + " is missing: build first (./mvnw package -DskipTests)");
+        }
+        List<String> command = new ArrayList<>(List.of(java(), "-Xmx256m"));
+        command.add("-Dquarkus.http.port=" + port);
+        command.add("-Dtessera.spec-path=" + spec);
+        config.forEach((key, value) -> command.add("-D" + key + "=" + value));
+        command.addAll(List.of("-jar", jar.toString()));
+        ChildProcess service =
+                ChildProcess.start(command, dataDir.resolve("logs/" + module + ".log"));
+        services.add(service);
+        awaitReady(module, service, "http://localhost:" + port + "/q/health/ready", body -> true);
+    }
+
+    private static void awaitReady(
+            String what, ChildProcess process, String url, Predicate<String> ready) {
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException(
+                        what + " stopped; the end of " + process.log() + ":\n" + process.logTail());
+            }
+            try {
+                HttpResponse<String> response =
+                        HTTP.send(
+                                HttpRequest.newBuilder(URI.create(url))
+                                        .timeout(Duration.ofSeconds(2))
+                                        .build(),
+                                HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 200 && ready.test(response.body())) {
+                    return;
+                }
+            } catch (IOException e) {
+                // not listening yet
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted waiting for " + what, e);
+            }
+            sleep(Duration.ofMillis(300));
+        }
+        throw new IllegalStateException(
+                what
+                        + " was not ready within "
+                        + START_TIMEOUT.toSeconds()
+                        + " s; the end of "
+                        + process.log()
+                        + ":\n"
+                        + process.logTail());
+    }
+
+    /** Stops the services, the job, then the infrastructure. */
+    @Override
+    public void close() {
+        services.forEach(ChildProcess::close);
+        if (job != null) {
+            job.close();
+        }
+        if (infra != null) {
+            infra.close();
+        }
+    }
+
+    /**
+     * Runs the pipeline until Ctrl-C. Options: {@code --root DIR} (default .), {@code --spec FILE}
+     * (features.yaml), {@code --data DIR} (.tessera), {@code --demo} (stream synthetic events).
+     */
+    public static void main(String[] args) throws InterruptedException {
+        Path root = Path.of(".");
+        Path spec = null;
+        Path data = Path.of(".tessera");
+        boolean demo = false;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--root" -> root = Path.of(DevRegistry.requireValue(args, ++i));
+                case "--spec" -> spec = Path.of(DevRegistry.requireValue(args, ++i));
+                case "--data" -> data = Path.of(DevRegistry.requireValue(args, ++i));
+                case "--demo" -> demo = true;
+                default ->
+                        throw new IllegalArgumentException(
+                                "unknown argument "
+                                        + args[i]
+                                        + "; usage: [--root DIR] [--spec FILE] [--data DIR] [--demo]");
+            }
+        }
+        Path specFile = spec != null ? spec : root.resolve("features.yaml");
+        System.out.println(
+                "Starting Kafka, Redis, the schema registry, the Flink job and the services...");
+        LocalPipeline pipeline = start(root, specFile, data, Ports.defaults(), List.of());
+        Runtime.getRuntime().addShutdownHook(new Thread(pipeline::close, "tessera-shutdown"));
+        System.out.printf(
+                """
+
+                Tessera is up (logs in %s):
+                  ingest-gateway   %s/v1/events/{stream}
+                  feature-reader   %s/v1/features/{entity}/{id}
+                  feature-writer   %s/q/health
+                  Flink web UI     %s
+                  Kafka            %s
+                  schema registry  %s
+                  Redis            %s
+                Health: /q/health on each service. Ctrl-C stops everything.
+                %n""",
+                pipeline.dataDir.resolve("logs"),
+                pipeline.gatewayUrl(),
+                pipeline.readerUrl(),
+                pipeline.writerUrl(),
+                pipeline.flinkUrl(),
+                pipeline.endpoints.bootstrapServers(),
+                pipeline.endpoints.registryUrl(),
+                pipeline.endpoints.redisUri());
+        if (demo) {
+            DemoTraffic traffic =
+                    new DemoTraffic(SpecParser.parse(specFile), pipeline.gatewayUrl());
+            Thread demoThread = new Thread(traffic, "tessera-demo");
+            demoThread.setDaemon(true);
+            demoThread.start();
+        }
+        new CountDownLatch(1).await();
+    }
+
+    private static Map<String, String> merge(Map<String, String> a, Map<String, String> b) {
+        Map<String, String> merged = new LinkedHashMap<>(a);
+        merged.putAll(b);
+        return merged;
+    }
+
+    private static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    static void sleep(Duration duration) {
+        try {
+            Thread.sleep(duration.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted", e);
+        }
+    }
+}
