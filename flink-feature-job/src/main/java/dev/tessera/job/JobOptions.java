@@ -1,0 +1,129 @@
+package dev.tessera.job;
+
+import dev.tessera.spec.model.Durations;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Locale;
+import java.util.Map;
+import java.util.OptionalInt;
+import java.util.Set;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+
+/**
+ * The command line of {@link FeatureJob#main}.
+ *
+ * @param local run in an in-process MiniCluster with the Flink web UI, for development
+ * @param webUiPort the web UI's port when {@code local}
+ * @param parallelism the job's default parallelism, or empty for the cluster's (or, local, the
+ *     number of cores)
+ */
+public record JobOptions(
+        Path spec,
+        KafkaConnectors kafka,
+        boolean local,
+        int webUiPort,
+        OptionalInt parallelism,
+        Duration checkpointInterval) {
+
+    static final String USAGE =
+            """
+            Usage: FeatureJob --spec features.yaml --bootstrap-servers HOST:PORT \
+            --registry-url http://HOST:PORT/apis/registry/v3
+                [--local] [--web-ui-port 8081] [--parallelism N] [--checkpoint-interval 10s]
+                [--group-id tessera-feature-job] [--delivery at-least-once|exactly-once]
+                [--transactional-id-prefix tessera-feature-job]""";
+
+    private static final Set<String> FLAGS = Set.of("local");
+    private static final Set<String> OPTIONS =
+            Set.of(
+                    "spec",
+                    "bootstrap-servers",
+                    "registry-url",
+                    "web-ui-port",
+                    "parallelism",
+                    "checkpoint-interval",
+                    "group-id",
+                    "delivery",
+                    "transactional-id-prefix");
+
+    /** Parses the arguments; an {@link IllegalArgumentException} says what is wrong. */
+    public static JobOptions parse(String... args) {
+        Map<String, String> options = new HashMap<>();
+        Set<String> flags = new HashSet<>();
+        for (int i = 0; i < args.length; i++) {
+            String key = args[i].startsWith("--") ? args[i].substring(2) : null;
+            if (key != null && FLAGS.contains(key)) {
+                flags.add(key);
+            } else if (key != null && OPTIONS.contains(key)) {
+                if (i + 1 == args.length || args[i + 1].startsWith("--")) {
+                    throw new IllegalArgumentException("--" + key + " needs a value");
+                }
+                options.put(key, args[++i]);
+            } else {
+                throw new IllegalArgumentException("unknown argument '" + args[i] + "'");
+            }
+        }
+        KafkaConnectors kafka =
+                new KafkaConnectors(
+                        required(options, "bootstrap-servers"),
+                        required(options, "registry-url"),
+                        options.getOrDefault("group-id", FeatureJob.JOB_NAME),
+                        delivery(options.getOrDefault("delivery", "at-least-once")),
+                        options.getOrDefault("transactional-id-prefix", FeatureJob.JOB_NAME));
+        return new JobOptions(
+                Path.of(required(options, "spec")),
+                kafka,
+                flags.contains("local"),
+                options.containsKey("web-ui-port") ? positive(options, "web-ui-port") : 8081,
+                options.containsKey("parallelism")
+                        ? OptionalInt.of(positive(options, "parallelism"))
+                        : OptionalInt.empty(),
+                checkpointInterval(options.getOrDefault("checkpoint-interval", "10s")));
+    }
+
+    private static String required(Map<String, String> options, String key) {
+        String value = options.get(key);
+        if (value == null || value.isBlank()) {
+            throw new IllegalArgumentException("--" + key + " is required");
+        }
+        return value;
+    }
+
+    private static int positive(Map<String, String> options, String key) {
+        String text = options.get(key);
+        try {
+            int value = Integer.parseInt(text);
+            if (value > 0) {
+                return value;
+            }
+        } catch (NumberFormatException e) {
+            // reported below, with the option's name
+        }
+        throw new IllegalArgumentException("--" + key + " must be a positive number, was " + text);
+    }
+
+    private static Duration checkpointInterval(String text) {
+        Duration interval;
+        try {
+            interval = Durations.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--checkpoint-interval: " + e.getMessage());
+        }
+        if (interval.isZero()) {
+            throw new IllegalArgumentException("--checkpoint-interval must be positive");
+        }
+        return interval;
+    }
+
+    private static DeliveryGuarantee delivery(String text) {
+        return switch (text.toLowerCase(Locale.ROOT)) {
+            case "at-least-once" -> DeliveryGuarantee.AT_LEAST_ONCE;
+            case "exactly-once" -> DeliveryGuarantee.EXACTLY_ONCE;
+            default ->
+                    throw new IllegalArgumentException(
+                            "--delivery must be at-least-once or exactly-once, was " + text);
+        };
+    }
+}

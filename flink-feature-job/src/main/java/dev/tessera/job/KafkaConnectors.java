@@ -1,0 +1,98 @@
+package dev.tessera.job;
+
+import dev.tessera.spec.avro.FeatureUpdate;
+import dev.tessera.spec.model.FeatureSpec;
+import dev.tessera.spec.model.Stream;
+import io.apicurio.registry.serde.config.SerdeConfig;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.sink.KafkaSinkBuilder;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+import org.apache.kafka.clients.producer.ProducerConfig;
+
+/**
+ * The Kafka sources and sink of the production job, as {@link FeatureJob#main} wires them: one
+ * {@link KafkaSource} per stream that feeds a feature group, decoding Avro through the schema
+ * registry, and one {@link KafkaSink} writing feature updates to the spec's feature topic.
+ *
+ * @param groupId the consumer group; offsets are committed to it on checkpoints, and a new group
+ *     starts from the earliest offsets
+ * @param transactionalIdPrefix names the sink's Kafka transactions under {@code exactly-once}; must
+ *     be unique per job on a Kafka cluster
+ */
+public record KafkaConnectors(
+        String bootstrapServers,
+        String registryUrl,
+        String groupId,
+        DeliveryGuarantee delivery,
+        String transactionalIdPrefix) {
+
+    /**
+     * Kafka transactions must outlive the checkpoint interval plus a restart; the broker refuses
+     * more than its {@code transaction.max.timeout.ms} (15 min by default).
+     */
+    private static final String TRANSACTION_TIMEOUT_MILLIS = "600000";
+
+    public KafkaConnectors {
+        if (delivery == DeliveryGuarantee.NONE) {
+            throw new IllegalArgumentException("delivery must be at-least-once or exactly-once");
+        }
+    }
+
+    /** One source per stream that feeds a feature group, by stream name. */
+    public Map<String, KafkaSource<StreamEvent>> sources(FeatureSpec spec) {
+        Map<String, KafkaSource<StreamEvent>> sources = new LinkedHashMap<>();
+        for (Stream stream : FeatureJob.inputStreams(spec)) {
+            sources.put(stream.name(), source(stream));
+        }
+        return sources;
+    }
+
+    private KafkaSource<StreamEvent> source(Stream stream) {
+        return KafkaSource.<StreamEvent>builder()
+                .setBootstrapServers(bootstrapServers)
+                .setTopics(stream.topic())
+                .setGroupId(groupId)
+                // Distinct per stream: several sources share a task manager's JVM and its MBeans.
+                .setClientIdPrefix(groupId + "-" + stream.name())
+                .setStartingOffsets(
+                        OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+                .setDeserializer(
+                        new StreamEventDeserializationSchema(stream, serdeConfig(registryUrl)))
+                .build();
+    }
+
+    /** The sink of feature updates, to {@link FeatureSpec#featureTopic()}. */
+    public KafkaSink<FeatureUpdate> sink(FeatureSpec spec) {
+        Map<String, Object> serializerConfig = serdeConfig(registryUrl);
+        // The job is the producer of the feature-update schema: it registers it on first use.
+        serializerConfig.put(SerdeConfig.AUTO_REGISTER_ARTIFACT, true);
+        KafkaSinkBuilder<FeatureUpdate> builder =
+                KafkaSink.<FeatureUpdate>builder()
+                        .setBootstrapServers(bootstrapServers)
+                        .setRecordSerializer(
+                                new FeatureUpdateSerializationSchema(
+                                        spec.featureTopic(), serializerConfig))
+                        .setDeliveryGuarantee(delivery);
+        if (delivery == DeliveryGuarantee.EXACTLY_ONCE) {
+            builder.setTransactionalIdPrefix(transactionalIdPrefix)
+                    .setProperty(
+                            ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, TRANSACTION_TIMEOUT_MILLIS);
+        }
+        return builder.build();
+    }
+
+    /** The Apicurio serde configuration of the job's deserializers and serializer. */
+    static Map<String, Object> serdeConfig(String registryUrl) {
+        Map<String, Object> config = new LinkedHashMap<>();
+        config.put(SerdeConfig.REGISTRY_URL, registryUrl);
+        // The JDK HTTP client rather than Vert.x: no event-loop threads outliving a job's class
+        // loader after a restart.
+        config.put(SerdeConfig.HTTP_ADAPTER, "JDK");
+        return config;
+    }
+}

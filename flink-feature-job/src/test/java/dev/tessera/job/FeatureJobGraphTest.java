@@ -1,0 +1,77 @@
+package dev.tessera.job;
+
+import static dev.tessera.job.TestEvents.SPEC;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.graph.StreamGraph;
+import org.apache.flink.streaming.api.graph.StreamNode;
+import org.junit.jupiter.api.Test;
+
+/** The job graph {@link FeatureJob#main} builds, without running it. */
+class FeatureJobGraphTest {
+
+    private static final KafkaConnectors KAFKA =
+            new KafkaConnectors(
+                    "localhost:9092",
+                    "http://localhost:8085/apis/registry/v3",
+                    "tessera-feature-job",
+                    DeliveryGuarantee.EXACTLY_ONCE,
+                    "tessera-feature-job");
+
+    @Test
+    void everyOperatorHasAStableUidAndAReadableNameFromTheSpec() {
+        StreamGraph graph = buildGraph();
+
+        Map<String, String> nameByUid =
+                graph.getStreamNodes().stream()
+                        .collect(
+                                Collectors.toMap(
+                                        StreamNode::getTransformationUID,
+                                        StreamNode::getOperatorName));
+        assertThat(nameByUid)
+                .containsEntry("source-transactions", "Source: source-transactions")
+                .containsEntry(
+                        "window-user_transactions_5m-tumbling-5m",
+                        "window-user_transactions_5m-tumbling-5m")
+                .containsEntry(
+                        "late-user_transactions_5m-tumbling-5m",
+                        "late-user_transactions_5m-tumbling-5m: Writer")
+                .containsEntry("sink-feature-updates", "sink-feature-updates: Writer");
+        assertThat(graph.getStreamNodes())
+                .allSatisfy(node -> assertThat(node.getTransformationUID()).isNotBlank());
+    }
+
+    @Test
+    void serializesEveryOperatorIntoTheJobGraph() {
+        assertThat(buildGraph().getJobGraph().getVertices()).isNotEmpty();
+    }
+
+    @Test
+    void needsASourceForExactlyTheStreamsFeatureGroupsRead() {
+        KafkaSource<StreamEvent> source = KAFKA.sources(SPEC).get("transactions");
+
+        assertThatThrownBy(() -> new FeatureJob(SPEC, Map.of(), KAFKA.sink(SPEC)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("[transactions]");
+        assertThatThrownBy(
+                        () ->
+                                new FeatureJob(
+                                        SPEC,
+                                        Map.of("transactions", source, "clicks", source),
+                                        KAFKA.sink(SPEC)))
+                .isInstanceOf(IllegalArgumentException.class)
+                .hasMessageContaining("[clicks, transactions]");
+    }
+
+    private static StreamGraph buildGraph() {
+        StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+        new FeatureJob(SPEC, KAFKA.sources(SPEC), KAFKA.sink(SPEC)).build(env);
+        return env.getStreamGraph();
+    }
+}

@@ -1,0 +1,101 @@
+package dev.tessera.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.OptionalInt;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.junit.jupiter.api.Test;
+
+class JobOptionsTest {
+
+    private static final String[] REQUIRED = {
+        "--spec", "features.yaml",
+        "--bootstrap-servers", "localhost:9092",
+        "--registry-url", "http://localhost:8085/apis/registry/v3"
+    };
+
+    @Test
+    void defaultsToAClusterRunWithAtLeastOnceDelivery() {
+        JobOptions options = JobOptions.parse(REQUIRED);
+
+        assertThat(options.spec()).isEqualTo(Path.of("features.yaml"));
+        assertThat(options.kafka())
+                .isEqualTo(
+                        new KafkaConnectors(
+                                "localhost:9092",
+                                "http://localhost:8085/apis/registry/v3",
+                                "tessera-feature-job",
+                                DeliveryGuarantee.AT_LEAST_ONCE,
+                                "tessera-feature-job"));
+        assertThat(options.local()).isFalse();
+        assertThat(options.webUiPort()).isEqualTo(8081);
+        assertThat(options.parallelism()).isEmpty();
+        assertThat(options.checkpointInterval()).isEqualTo(Duration.ofSeconds(10));
+    }
+
+    @Test
+    void readsEveryOption() {
+        JobOptions options =
+                JobOptions.parse(
+                        "--local",
+                        "--spec",
+                        "/etc/tessera/features.yaml",
+                        "--bootstrap-servers",
+                        "kafka:9092",
+                        "--registry-url",
+                        "http://registry:8080",
+                        "--web-ui-port",
+                        "18081",
+                        "--parallelism",
+                        "4",
+                        "--checkpoint-interval",
+                        "1m",
+                        "--group-id",
+                        "g",
+                        "--delivery",
+                        "exactly-once",
+                        "--transactional-id-prefix",
+                        "tx");
+
+        assertThat(options)
+                .isEqualTo(
+                        new JobOptions(
+                                Path.of("/etc/tessera/features.yaml"),
+                                new KafkaConnectors(
+                                        "kafka:9092",
+                                        "http://registry:8080",
+                                        "g",
+                                        DeliveryGuarantee.EXACTLY_ONCE,
+                                        "tx"),
+                                true,
+                                18081,
+                                OptionalInt.of(4),
+                                Duration.ofMinutes(1)));
+    }
+
+    @Test
+    void saysWhatIsWrong() {
+        assertThatThrownBy(() -> JobOptions.parse("--spec", "features.yaml"))
+                .hasMessage("--bootstrap-servers is required");
+        assertThatThrownBy(() -> JobOptions.parse(with("--parallelism", "0")))
+                .hasMessage("--parallelism must be a positive number, was 0");
+        assertThatThrownBy(() -> JobOptions.parse(with("--delivery", "none")))
+                .hasMessage("--delivery must be at-least-once or exactly-once, was none");
+        assertThatThrownBy(() -> JobOptions.parse(with("--paralelism", "2")))
+                .hasMessage("unknown argument '--paralelism'");
+        assertThatThrownBy(() -> JobOptions.parse(with("--group-id")))
+                .hasMessage("--group-id needs a value");
+        assertThatThrownBy(() -> JobOptions.parse(with("--checkpoint-interval", "10")))
+                .hasMessageStartingWith("--checkpoint-interval: '10' is not a duration");
+    }
+
+    private static String[] with(String... more) {
+        String[] args = new String[REQUIRED.length + more.length];
+        System.arraycopy(REQUIRED, 0, args, 0, REQUIRED.length);
+        System.arraycopy(more, 0, args, REQUIRED.length, more.length);
+        return args;
+    }
+}
