@@ -1,0 +1,58 @@
+package dev.tessera.reader.rest;
+
+import dev.tessera.reader.service.EntityFeatures;
+import dev.tessera.reader.service.FeatureReadService;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import java.util.Arrays;
+import java.util.List;
+
+/** Feature values for models: one entity id by GET, many by POST. */
+@Path("/v1/features")
+@Produces(MediaType.APPLICATION_JSON)
+public class FeatureResource {
+
+    private final FeatureReadService features;
+
+    public FeatureResource(FeatureReadService features) {
+        this.features = features;
+    }
+
+    /** The body of a batch request; no names means all of the entity's features. */
+    public record BatchRequest(List<String> ids, List<String> names) {}
+
+    public record BatchAnswer(String entity, List<EntityFeatures> results) {}
+
+    @GET
+    @Path("/{entity}/{id}")
+    public Uni<EntityFeatures> one(
+            @PathParam("entity") String entity,
+            @PathParam("id") String id,
+            @QueryParam("names") String names) {
+        return features.read(entity, List.of(id), split(names)).map(all -> all.get(0));
+    }
+
+    @POST
+    @Path("/{entity}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Uni<BatchAnswer> many(@PathParam("entity") String entity, BatchRequest request) {
+        List<String> ids = request == null || request.ids() == null ? List.of() : request.ids();
+        List<String> names =
+                request == null || request.names() == null ? List.of() : request.names();
+        return features.read(entity, ids, names).map(results -> new BatchAnswer(entity, results));
+    }
+
+    private static List<String> split(String names) {
+        if (names == null || names.isBlank()) {
+            return List.of();
+        }
+        return Arrays.stream(names.split(",")).map(String::trim).filter(n -> !n.isEmpty()).toList();
+    }
+}

@@ -1,0 +1,140 @@
+package dev.tessera.reader.service;
+
+import dev.tessera.reader.config.ReaderConfig;
+import dev.tessera.reader.store.FeatureStore;
+import dev.tessera.spec.model.Entity;
+import dev.tessera.spec.model.Feature;
+import dev.tessera.spec.model.FeatureSpec;
+import dev.tessera.spec.store.StoredValue;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Serves features of entity ids: resolves the names against {@code features.yaml}, reads every (id,
+ * group) hash in one Redis round trip, and tells each value's status and age.
+ */
+@ApplicationScoped
+public class FeatureReadService {
+
+    private final FeatureSpec spec;
+    private final FeatureStore store;
+    private final Clock clock;
+    private final int maxIds;
+
+    public FeatureReadService(
+            FeatureSpec spec, FeatureStore store, Clock clock, ReaderConfig config) {
+        this.spec = spec;
+        this.store = store;
+        this.clock = clock;
+        this.maxIds = config.reader().maxIdsPerRequest();
+    }
+
+    /**
+     * The named features (all of the entity's when {@code names} is empty) of each id, in the order
+     * of {@code ids}.
+     */
+    public Uni<List<EntityFeatures>> read(String entityName, List<String> ids, List<String> names) {
+        Entity entity =
+                spec.entity(entityName)
+                        .orElseThrow(
+                                () ->
+                                        new UnknownEntityException(
+                                                entityName,
+                                                spec.entities().stream()
+                                                        .map(Entity::name)
+                                                        .sorted()
+                                                        .toList()));
+        if (ids.isEmpty() || ids.size() > maxIds) {
+            throw new BadFeatureRequestException(
+                    "ask for 1 to " + maxIds + " entity ids, not " + ids.size());
+        }
+        if (ids.stream().anyMatch(id -> id == null || id.isEmpty())) {
+            throw new BadFeatureRequestException("entity ids must not be empty");
+        }
+        List<Feature> features = resolve(entity, names);
+        Map<String, List<Feature>> byGroup = new LinkedHashMap<>();
+        features.forEach(f -> byGroup.computeIfAbsent(f.group(), g -> new ArrayList<>()).add(f));
+
+        List<FeatureStore.Read> reads = new ArrayList<>(ids.size() * byGroup.size());
+        for (String id : ids) {
+            byGroup.forEach(
+                    (group, fs) -> reads.add(new FeatureStore.Read(entity.name(), id, group, fs)));
+        }
+        return store.read(reads).map(stored -> answer(entity, ids, features, reads, stored));
+    }
+
+    private List<EntityFeatures> answer(
+            Entity entity,
+            List<String> ids,
+            List<Feature> features,
+            List<FeatureStore.Read> reads,
+            List<List<StoredValue>> stored) {
+        long now = clock.millis();
+        int groupsPerId = reads.size() / ids.size();
+        List<EntityFeatures> answers = new ArrayList<>(ids.size());
+        for (int i = 0; i < ids.size(); i++) {
+            Map<Feature, FeatureValue> found = new LinkedHashMap<>();
+            for (int g = 0; g < groupsPerId; g++) {
+                int r = i * groupsPerId + g;
+                List<Feature> groupFeatures = reads.get(r).features();
+                for (int f = 0; f < groupFeatures.size(); f++) {
+                    found.put(
+                            groupFeatures.get(f),
+                            value(groupFeatures.get(f), stored.get(r).get(f), now));
+                }
+            }
+            Map<String, FeatureValue> ordered = new LinkedHashMap<>();
+            features.forEach(f -> ordered.put(f.name(), found.get(f)));
+            answers.add(new EntityFeatures(entity.name(), ids.get(i), ordered));
+        }
+        return answers;
+    }
+
+    private static FeatureValue value(Feature feature, StoredValue stored, long now) {
+        if (stored == null) {
+            return FeatureValue.MISSING;
+        }
+        long age = now - stored.eventTime();
+        FeatureStatus status =
+                age > feature.staleAfter().toMillis() ? FeatureStatus.STALE : FeatureStatus.PRESENT;
+        return new FeatureValue(
+                stored.value(), status, Instant.ofEpochMilli(stored.eventTime()), age);
+    }
+
+    private List<Feature> resolve(Entity entity, List<String> names) {
+        List<Feature> ofEntity = spec.featuresOf(entity);
+        if (names.isEmpty()) {
+            return ofEntity;
+        }
+        List<Feature> features = new ArrayList<>(names.size());
+        List<String> unknown = new ArrayList<>();
+        for (String name : names) {
+            spec.feature(name)
+                    .filter(ofEntity::contains)
+                    .ifPresentOrElse(
+                            f -> {
+                                if (!features.contains(f)) {
+                                    features.add(f);
+                                }
+                            },
+                            () -> unknown.add(name));
+        }
+        if (!unknown.isEmpty()) {
+            throw new BadFeatureRequestException(
+                    "unknown feature(s) of entity '"
+                            + entity.name()
+                            + "': "
+                            + unknown
+                            + " (known: "
+                            + ofEntity.stream().map(Feature::name).toList()
+                            + ")");
+        }
+        return features;
+    }
+}

@@ -1,0 +1,60 @@
+package dev.tessera.writer.service;
+
+import dev.tessera.spec.avro.FeatureUpdate;
+import dev.tessera.spec.model.FeatureGroup;
+import dev.tessera.spec.model.FeatureSpec;
+import dev.tessera.writer.config.WriterConfig;
+import dev.tessera.writer.store.FeatureStore;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.List;
+import org.jboss.logging.Logger;
+
+/**
+ * Writes feature updates with their group's TTL. While Redis fails, the batch is retried with
+ * backoff for as long as it takes: nothing is skipped, and the consumer does not move past it.
+ */
+@ApplicationScoped
+public class FeatureWriteService {
+
+    private static final Logger LOG = Logger.getLogger(FeatureWriteService.class);
+
+    private final FeatureSpec spec;
+    private final FeatureStore store;
+    private final WriterConfig.Writer config;
+
+    public FeatureWriteService(FeatureSpec spec, FeatureStore store, WriterConfig config) {
+        this.spec = spec;
+        this.store = store;
+        this.config = config.writer();
+    }
+
+    public Uni<Void> write(List<FeatureUpdate> updates) {
+        List<FeatureStore.Write> writes = new ArrayList<>(updates.size());
+        for (FeatureUpdate update : updates) {
+            FeatureGroup group = spec.group(update.group()).orElse(null);
+            if (group == null) {
+                // The job runs a spec this writer does not know yet (a rolling upgrade): without a
+                // TTL the update cannot be stored safely.
+                LOG.warnf("skipping an update of unknown feature group '%s'", update.group());
+                continue;
+            }
+            writes.add(new FeatureStore.Write(update, group.ttl()));
+        }
+        if (writes.isEmpty()) {
+            return Uni.createFrom().voidItem();
+        }
+        return store.write(writes)
+                .onFailure()
+                .invoke(
+                        e ->
+                                LOG.warnf(
+                                        "writing %d updates to Redis failed, retrying: %s",
+                                        writes.size(), e.toString()))
+                .onFailure()
+                .retry()
+                .withBackOff(config.retryInitialBackoff(), config.retryMaxBackoff())
+                .indefinitely();
+    }
+}

@@ -1,0 +1,129 @@
+package dev.tessera.writer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.tessera.dev.TesseraTestResources;
+import dev.tessera.spec.avro.AvroSchemas;
+import dev.tessera.spec.avro.FeatureUpdate;
+import dev.tessera.spec.model.FeatureSpec;
+import dev.tessera.spec.store.RedisLayout;
+import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
+import io.quarkus.redis.datasource.RedisDataSource;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.UUID;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The writer against a real Kafka broker, schema registry and redis-server. */
+@QuarkusTest
+@QuarkusTestResource(TesseraTestResources.class)
+class FeatureWriterTest {
+
+    static final String GROUP = "user_transactions_5m";
+    static KafkaProducer<String, GenericRecord> producer;
+
+    @Inject RedisDataSource redis;
+
+    @BeforeAll
+    static void startProducer() {
+        Map<String, Object> config =
+                Map.of(
+                        ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                        TesseraTestResources.kafka().bootstrapServers(),
+                        ProducerConfig.ACKS_CONFIG,
+                        "all",
+                        "apicurio.registry.url",
+                        TesseraTestResources.registry().url(),
+                        "apicurio.registry.auto-register",
+                        "true");
+        AvroKafkaSerializer<GenericRecord> serializer = new AvroKafkaSerializer<>();
+        serializer.configure(config, false);
+        producer = new KafkaProducer<>(config, new StringSerializer(), serializer);
+    }
+
+    @AfterAll
+    static void stopProducer() {
+        producer.close();
+    }
+
+    @Test
+    void writesUpdatesWithTheGroupsTtl() {
+        String user = unique();
+        send(user, 1_000, 3L, 30.0);
+
+        Map<String, String> stored = awaitStored(user, "txn_count_5m@t", "1000");
+        assertThat(stored)
+                .containsEntry("txn_count_5m", "3")
+                .containsEntry("txn_amount_sum_5m", "30.0")
+                .containsEntry("txn_amount_sum_5m@t", "1000");
+        long ttl = redis.key().pttl(key(user));
+        assertThat(ttl).isPositive().isLessThanOrEqualTo(Duration.ofDays(1).toMillis());
+    }
+
+    @Test
+    void anOlderUpdateOrADuplicateNeverOverwritesANewerValue() {
+        String user = unique();
+        send(user, 2_000, 5L, 50.0);
+        send(user, 1_000, 3L, 30.0); // older: a replay
+        send(user, 2_000, 4L, 40.0); // same event time: a duplicate
+        String marker = unique();
+        send(marker, 1_000, 1L, 1.0);
+
+        // The topic has one partition: once the marker is written, so is everything sent before it.
+        awaitStored(marker, "txn_count_5m", "1");
+        assertThat(redis.hash(String.class).hgetall(key(user)))
+                .containsEntry("txn_count_5m", "5")
+                .containsEntry("txn_amount_sum_5m", "50.0")
+                .containsEntry("txn_count_5m@t", "2000");
+    }
+
+    @Test
+    void waitsForRedisAndLosesNothingWhileItIsDown() {
+        String user = unique();
+        TesseraTestResources.redis().stop();
+        try {
+            send(user, 7_000, 7L, 70.0);
+        } finally {
+            TesseraTestResources.redis().start();
+        }
+        awaitStored(user, "txn_count_5m", "7");
+    }
+
+    private Map<String, String> awaitStored(String user, String field, String value) {
+        return await().atMost(Duration.ofSeconds(30))
+                .until(
+                        () -> redis.hash(String.class).hgetall(key(user)),
+                        stored -> value.equals(stored.get(field)));
+    }
+
+    private static void send(String user, long eventTime, long count, double sum) {
+        Map<String, Object> values = new LinkedHashMap<>();
+        values.put("txn_count_5m", count);
+        values.put("txn_amount_sum_5m", sum);
+        FeatureUpdate update = new FeatureUpdate("user", user, GROUP, eventTime, values);
+        producer.send(
+                new ProducerRecord<>(
+                        FeatureSpec.DEFAULT_FEATURE_TOPIC, user, AvroSchemas.toAvro(update)));
+        producer.flush();
+    }
+
+    private static String key(String user) {
+        return RedisLayout.key("user", user, GROUP);
+    }
+
+    private static String unique() {
+        return "user-" + UUID.randomUUID();
+    }
+}
