@@ -1,0 +1,30 @@
+# Sourced by run.sh and test.sh: makes sure what the project needs beyond JDK 17 is installed.
+
+require_java17() {
+    if ! command -v java >/dev/null 2>&1; then
+        echo "Java is missing: install a JDK 17 (Debian: apt-get install -y openjdk-17-jdk-headless)." >&2
+        exit 1
+    fi
+    local version
+    version=$(java -XshowSettings:properties -version 2>&1 | awk -F' = ' '/java.specification.version/ {print $2}')
+    if [ "${version%%.*}" -lt 17 ] 2>/dev/null; then
+        echo "Java $version found; Tessera needs Java 17 or newer." >&2
+        exit 1
+    fi
+}
+
+# Tests and the local pipeline start a real redis-server (Debian package redis-server).
+require_redis() {
+    command -v redis-server >/dev/null 2>&1 && return 0
+    if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
+        echo "Installing redis-server with apt-get..."
+        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
+    elif command -v sudo >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
+        echo "Installing redis-server with sudo apt-get..."
+        sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
+    fi
+    if ! command -v redis-server >/dev/null 2>&1; then
+        echo "redis-server is missing: install it (Debian/Ubuntu: apt-get install -y redis-server; macOS: brew install redis)." >&2
+        exit 1
+    fi
+}

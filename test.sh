@@ -1,0 +1,9 @@
+#!/usr/bin/env bash
+# Runs every test on real parts: a Kafka broker, redis-server, the dev schema registry and Flink's
+# MiniCluster, all started and stopped by the tests themselves on free ports.
+set -euo pipefail
+cd "$(dirname "$0")"
+source scripts/prerequisites.sh
+require_java17
+require_redis
+exec ./mvnw -B verify "$@"
