@@ -5,15 +5,19 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tessera.spec.agg.Count;
 import dev.tessera.spec.agg.Sum;
+import dev.tessera.spec.model.EventFilter;
 import dev.tessera.spec.model.Feature;
+import dev.tessera.spec.model.FeatureGroup;
 import dev.tessera.spec.model.FeatureSpec;
 import dev.tessera.spec.model.FieldType;
 import dev.tessera.spec.model.Stream;
+import dev.tessera.spec.model.ValueType;
 import dev.tessera.spec.model.Window;
 import dev.tessera.spec.parse.SpecException;
 import dev.tessera.spec.parse.SpecParser;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class SpecParserTest {
@@ -64,7 +68,8 @@ class SpecParserTest {
         assertThat(sum.field()).isEqualTo("amount");
         assertThat(spec.featuresOf(spec.entity("user").orElseThrow()))
                 .extracting(Feature::name)
-                .containsExactly("txn_count_5m", "txn_amount_sum_5m");
+                .startsWith("txn_count_5m", "txn_amount_sum_5m")
+                .contains("txn_amount_sum_1h", "clicks_per_session", "last_5_merchants");
         assertThat(spec.featureTopic()).isEqualTo(FeatureSpec.DEFAULT_FEATURE_TOPIC);
     }
 
@@ -135,6 +140,106 @@ class SpecParserTest {
                 VALID.replace("user_id: string", "id: string"),
                 8,
                 "must declare the entity key 'user_id'");
+    }
+
+    static final String ROLLING =
+            """
+            entities:
+              user:
+                key: user_id
+            streams:
+              transactions:
+                entity: user
+                allowed_lateness: 1m
+                fields:
+                  user_id: string
+                  amount: double
+                  merchant: string
+                  ts: timestamp
+            feature_groups:
+              txn:
+                entity: user
+                stream: transactions
+                ttl: 2d
+                features:
+                  sum_1h:
+                    aggregation: sum
+                    field: amount
+                    window: rolling(1h)
+                  big_1h:
+                    aggregation: count
+                    where: amount >= 100 and merchant != 'books'
+                    window: rolling(1h)
+                  p95_1h:
+                    aggregation: percentile(95)
+                    field: amount
+                    window: rolling(1h)
+                  avg_1h_10m:
+                    aggregation: avg
+                    field: amount
+                    window: sliding(1h, 10m)
+                  per_session:
+                    aggregation: last_n(3)
+                    field: merchant
+                    window: session(30m)
+            """;
+
+    @Test
+    void parsesEveryWindowKindFiltersAndTiles() {
+        FeatureSpec spec = SpecParser.parse("features.yaml", ROLLING);
+
+        assertThat(spec.stream("transactions").orElseThrow().allowedLateness())
+                .isEqualTo(Duration.ofMinutes(1));
+        assertThat(spec.stream("transactions").orElseThrow().lateTopic())
+                .isEqualTo("transactions.late");
+        FeatureGroup group = spec.group("txn").orElseThrow();
+        assertThat(group.tile()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(group.tileRetention()).isEqualTo(Duration.ofMinutes(61));
+        assertThat(group.rollingFeatures())
+                .extracting(Feature::name)
+                .containsExactly("sum_1h", "big_1h", "p95_1h");
+        assertThat(spec.feature("avg_1h_10m").orElseThrow().window())
+                .isEqualTo(new Window.Sliding(Duration.ofHours(1), Duration.ofMinutes(10)));
+        assertThat(spec.feature("per_session").orElseThrow().window())
+                .isEqualTo(new Window.Session(Duration.ofMinutes(30)));
+        assertThat(spec.feature("per_session").orElseThrow().valueType()).isEqualTo(ValueType.LIST);
+        assertThat(spec.feature("p95_1h").orElseThrow().aggregation().name())
+                .isEqualTo("percentile(95)");
+
+        EventFilter where = spec.feature("big_1h").orElseThrow().where();
+        assertThat(where.test(Map.of("amount", 150.0, "merchant", "games"))).isTrue();
+        assertThat(where.test(Map.of("amount", 150.0, "merchant", "books"))).isFalse();
+        assertThat(where.test(Map.of("amount", 50.0, "merchant", "games"))).isFalse();
+        assertThat(where.test(Map.of("merchant", "games"))).isFalse();
+    }
+
+    @Test
+    void aRollingWindowThatIsNotAMultipleOfTheTileIsRejected() {
+        assertProblem(
+                ROLLING.replace("ttl: 2d", "ttl: 2d\n    tile: 7m"),
+                21,
+                "the window rolling(1h) of feature 'sum_1h' is not a multiple of the tile 7m");
+    }
+
+    @Test
+    void aSlidingWindowMustBeAMultipleOfItsSlide() {
+        assertProblem(
+                ROLLING.replace("sliding(1h, 10m)", "sliding(1h, 7m)"),
+                34,
+                "is not a multiple of its slide");
+    }
+
+    @Test
+    void badFiltersAndArgumentsAreRejected() {
+        assertProblem(
+                ROLLING.replace("merchant != 'books'", "merchant > 'books'"),
+                25,
+                "string field 'merchant' takes == or !=");
+        assertProblem(
+                ROLLING.replace("amount >= 100", "amout >= 100"),
+                25,
+                "where reads unknown field 'amout'");
+        assertProblem(ROLLING.replace("percentile(95)", "percentile(120)"), 28, "percentile");
     }
 
     @Test

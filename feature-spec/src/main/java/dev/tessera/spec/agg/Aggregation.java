@@ -5,14 +5,19 @@ import dev.tessera.spec.model.ValueType;
 
 /**
  * A mergeable aggregation. The only implementation of each aggregation: the Flink job, the reader
- * and the reference implementation all fold events through {@link #newAccumulator()}.
+ * (merging tiles) and the reference implementation all fold events through {@link
+ * #newAccumulator()} and merge partials with {@link Accumulator#merge}.
  */
 public interface Aggregation {
 
-    /** The name used in {@code features.yaml}. */
+    /** The name as written in {@code features.yaml}, with its argument: {@code percentile(95)}. */
     String name();
 
-    ValueType valueType();
+    /**
+     * The type of the result for a field of type {@code fieldType} ({@code null} for aggregations
+     * that read no field).
+     */
+    ValueType valueType(FieldType fieldType);
 
     /**
      * Whether the aggregation reads an event field ({@code sum}) or only counts events ({@code
@@ -23,5 +28,9 @@ public interface Aggregation {
     /** Whether a field of this type can be aggregated. */
     boolean accepts(FieldType type);
 
+    /** An empty partial result. */
     Accumulator newAccumulator();
+
+    /** The accumulator {@link Accumulator#encode()} wrote. */
+    Accumulator decode(byte[] encoded);
 }

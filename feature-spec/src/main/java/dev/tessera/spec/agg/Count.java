@@ -8,6 +8,8 @@ public final class Count implements Aggregation {
 
     public static final Count INSTANCE = new Count();
 
+    private static final int FORMAT = 1;
+
     private Count() {}
 
     @Override
@@ -16,7 +18,7 @@ public final class Count implements Aggregation {
     }
 
     @Override
-    public ValueType valueType() {
+    public ValueType valueType(FieldType fieldType) {
         return ValueType.LONG;
     }
 
@@ -35,11 +37,27 @@ public final class Count implements Aggregation {
         return new Acc();
     }
 
+    @Override
+    public Accumulator decode(byte[] encoded) {
+        Encoding.Reader in = new Encoding.Reader(encoded, FORMAT, name());
+        Acc acc = new Acc();
+        acc.count = in.readUnsigned();
+        in.end();
+        return acc;
+    }
+
+    @Override
+    public String toString() {
+        return name();
+    }
+
     static final class Acc implements Accumulator {
-        long count;
+        private static final long serialVersionUID = 1L;
+
+        private long count;
 
         @Override
-        public void add(Object value) {
+        public void add(Object value, long eventTime) {
             count++;
         }
 
@@ -51,6 +69,11 @@ public final class Count implements Aggregation {
         @Override
         public Object result() {
             return count;
+        }
+
+        @Override
+        public byte[] encode() {
+            return new Encoding.Writer(FORMAT).writeUnsigned(count).toByteArray();
         }
     }
 }

@@ -3,10 +3,16 @@ package dev.tessera.spec.agg;
 import dev.tessera.spec.model.FieldType;
 import dev.tessera.spec.model.ValueType;
 
-/** The sum of a numeric field; events where it is absent add nothing. */
+/**
+ * The sum of a numeric field, exact then rounded once (see {@link ExactSum}), so it is the same
+ * however events are ordered and split. Events where the field is absent or NaN add nothing; the
+ * sum of nothing is 0.0.
+ */
 public final class Sum implements Aggregation {
 
     public static final Sum INSTANCE = new Sum();
+
+    private static final int FORMAT = 1;
 
     private Sum() {}
 
@@ -16,7 +22,7 @@ public final class Sum implements Aggregation {
     }
 
     @Override
-    public ValueType valueType() {
+    public ValueType valueType(FieldType fieldType) {
         return ValueType.DOUBLE;
     }
 
@@ -32,27 +38,54 @@ public final class Sum implements Aggregation {
 
     @Override
     public Accumulator newAccumulator() {
-        return new Acc();
+        return new Acc(new ExactSum());
+    }
+
+    @Override
+    public Accumulator decode(byte[] encoded) {
+        Encoding.Reader in = new Encoding.Reader(encoded, FORMAT, name());
+        Acc acc = new Acc(ExactSum.readFrom(in));
+        in.end();
+        return acc;
+    }
+
+    @Override
+    public String toString() {
+        return name();
     }
 
     static final class Acc implements Accumulator {
-        double sum;
+        private static final long serialVersionUID = 1L;
+
+        private final ExactSum sum;
+
+        private Acc(ExactSum sum) {
+            this.sum = sum;
+        }
 
         @Override
-        public void add(Object value) {
-            if (value != null) {
-                sum += ((Number) value).doubleValue();
+        public void add(Object value, long eventTime) {
+            Number number = Values.number(value);
+            if (number != null) {
+                sum.add(number);
             }
         }
 
         @Override
         public void merge(Accumulator other) {
-            sum += ((Acc) other).sum;
+            sum.add(((Acc) other).sum);
         }
 
         @Override
         public Object result() {
-            return sum;
+            return sum.value();
+        }
+
+        @Override
+        public byte[] encode() {
+            Encoding.Writer out = new Encoding.Writer(FORMAT);
+            sum.writeTo(out);
+            return out.toByteArray();
         }
     }
 }

@@ -5,15 +5,16 @@ import dev.tessera.spec.model.Stream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.apache.avro.LogicalTypes;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.avro.util.Utf8;
 
 /**
  * The Avro schemas of the platform: each stream's event schema, derived from its declaration in
@@ -23,6 +24,7 @@ public final class AvroSchemas {
 
     public static final String EVENT_NAMESPACE = "dev.tessera.events";
     public static final Schema FEATURE_UPDATE = load("/avro/feature_update.avsc");
+    private static final Schema TILE = FEATURE_UPDATE.getField("tile").schema().getTypes().get(1);
 
     private AvroSchemas() {}
 
@@ -78,21 +80,56 @@ public final class AvroSchemas {
         record.put("entity_id", update.entityId());
         record.put("group", update.group());
         record.put("event_time", update.eventTime());
+        record.put("version", update.version());
         record.put("values", new HashMap<>(update.values()));
+        if (update.tile() != null) {
+            GenericData.Record tile = new GenericData.Record(TILE);
+            tile.put("start", update.tile().start());
+            Map<String, ByteBuffer> partials = new HashMap<>();
+            update.tile()
+                    .partials()
+                    .forEach((name, bytes) -> partials.put(name, ByteBuffer.wrap(bytes)));
+            tile.put("partials", partials);
+            record.put("tile", tile);
+        }
         return record;
     }
 
     public static FeatureUpdate fromAvro(GenericRecord record) {
-        Map<?, ?> avroValues = (Map<?, ?>) record.get("values");
         Map<String, Object> values = new LinkedHashMap<>();
-        avroValues.forEach(
-                (k, v) -> values.put(k.toString(), v instanceof Utf8 u ? u.toString() : v));
+        ((Map<?, ?>) record.get("values")).forEach((k, v) -> values.put(k.toString(), plain(v)));
+        FeatureUpdate.Tile tile = null;
+        if (record.get("tile") instanceof GenericRecord avroTile) {
+            Map<String, byte[]> partials = new LinkedHashMap<>();
+            ((Map<?, ?>) avroTile.get("partials"))
+                    .forEach((k, v) -> partials.put(k.toString(), bytes((ByteBuffer) v)));
+            tile = new FeatureUpdate.Tile((Long) avroTile.get("start"), partials);
+        }
         return new FeatureUpdate(
                 record.get("entity").toString(),
                 record.get("entity_id").toString(),
                 record.get("group").toString(),
                 (Long) record.get("event_time"),
-                values);
+                (Long) record.get("version"),
+                values,
+                tile);
+    }
+
+    /** Avro's strings and arrays as plain Java values. */
+    private static Object plain(Object avro) {
+        if (avro instanceof CharSequence text) {
+            return text.toString();
+        }
+        if (avro instanceof List<?> list) {
+            return list.stream().map(AvroSchemas::plain).toList();
+        }
+        return avro;
+    }
+
+    private static byte[] bytes(ByteBuffer buffer) {
+        byte[] bytes = new byte[buffer.remaining()];
+        buffer.duplicate().get(bytes);
+        return bytes;
     }
 
     private static Schema load(String resource) {

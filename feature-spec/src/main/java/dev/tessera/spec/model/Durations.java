@@ -34,6 +34,7 @@ public final class Durations {
     /** The shortest exact form, the inverse of {@link #parse}. */
     public static String format(Duration d) {
         long ms = d.toMillis();
+        if (ms == 0) return "0s";
         if (ms % 86_400_000 == 0) return ms / 86_400_000 + "d";
         if (ms % 3_600_000 == 0) return ms / 3_600_000 + "h";
         if (ms % 60_000 == 0) return ms / 60_000 + "m";

@@ -8,6 +8,8 @@ import java.time.Duration;
  *
  * @param group the name of the feature group the feature belongs to
  * @param field the aggregated event field, or {@code null} for aggregations of events (count)
+ * @param fieldType the type of {@code field}, or {@code null}
+ * @param where which events count; {@link EventFilter#ALL} when the spec sets no filter
  * @param staleAfter a stored value whose event time is older than this is served as STALE
  */
 public record Feature(
@@ -15,10 +17,16 @@ public record Feature(
         String group,
         Aggregation aggregation,
         String field,
+        FieldType fieldType,
         Window window,
+        EventFilter where,
         Duration staleAfter) {
 
     public ValueType valueType() {
-        return aggregation.valueType();
+        return aggregation.valueType(fieldType);
+    }
+
+    public boolean isRolling() {
+        return window instanceof Window.Rolling;
     }
 }

@@ -10,6 +10,8 @@ import java.util.Optional;
  * @param timeField the event-time field, of type {@link FieldType#TIMESTAMP}
  * @param outOfOrderness how far behind the newest event time an event may arrive and still count
  * @param idleness after this long without events a partition no longer holds back the watermark
+ * @param allowedLateness how long after a window closed a late event still corrects its value;
+ *     later events are dropped, counted and produced to {@link #lateTopic()}
  */
 public record Stream(
         String name,
@@ -18,7 +20,8 @@ public record Stream(
         String timeField,
         List<Field> fields,
         Duration outOfOrderness,
-        Duration idleness) {
+        Duration idleness,
+        Duration allowedLateness) {
 
     public Optional<Field> field(String fieldName) {
         return fields.stream().filter(f -> f.name().equals(fieldName)).findFirst();
@@ -27,5 +30,10 @@ public record Stream(
     /** The field holding the entity id. */
     public String keyField() {
         return entity.key();
+    }
+
+    /** Where events too late to count go, with the reason. */
+    public String lateTopic() {
+        return topic + ".late";
     }
 }

@@ -4,5 +4,18 @@ package dev.tessera.spec.model;
 public enum ValueType {
     LONG,
     DOUBLE,
-    STRING
+    STRING,
+    BOOLEAN,
+    /** A list of scalar values (the field's type), such as the result of {@code last_n}. */
+    LIST;
+
+    /** The value type of a field's own values: timestamps are served as epoch millis. */
+    public static ValueType of(FieldType fieldType) {
+        return switch (fieldType) {
+            case STRING -> STRING;
+            case LONG, TIMESTAMP -> LONG;
+            case DOUBLE -> DOUBLE;
+            case BOOLEAN -> BOOLEAN;
+        };
+    }
 }

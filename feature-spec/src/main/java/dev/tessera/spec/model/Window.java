@@ -5,17 +5,52 @@ import java.time.Duration;
 /** The event-time window a feature aggregates over. */
 public sealed interface Window {
 
-    /** The span of event time one value covers. */
+    /** How much event time one value covers (for a session: its gap). */
     Duration size();
 
-    /**
-     * Fixed, non-overlapping windows aligned to the epoch; the value of the last closed one is
-     * served.
-     */
+    /** Fixed, non-overlapping windows aligned to the epoch; the last closed one is served. */
     record Tumbling(Duration size) implements Window {
         @Override
         public String toString() {
             return "tumbling(" + Durations.format(size) + ")";
+        }
+    }
+
+    /**
+     * Windows of {@code size} starting every {@code slide} (hopping), aligned to the epoch; the
+     * last closed one is served. {@code size} is a multiple of {@code slide}.
+     */
+    record Sliding(Duration size, Duration slide) implements Window {
+        @Override
+        public String toString() {
+            return "sliding(" + Durations.format(size) + ", " + Durations.format(slide) + ")";
+        }
+    }
+
+    /**
+     * Per entity, events less than {@code gap} apart form one session; the last closed session (no
+     * event for {@code gap}) is served.
+     */
+    record Session(Duration gap) implements Window {
+        @Override
+        public Duration size() {
+            return gap;
+        }
+
+        @Override
+        public String toString() {
+            return "session(" + Durations.format(gap) + ")";
+        }
+    }
+
+    /**
+     * The {@code size} of event time ending at the moment of the request, served by merging stored
+     * tiles: exact to one tile (see {@link FeatureGroup#tile()}).
+     */
+    record Rolling(Duration size) implements Window {
+        @Override
+        public String toString() {
+            return "rolling(" + Durations.format(size) + ")";
         }
     }
 }

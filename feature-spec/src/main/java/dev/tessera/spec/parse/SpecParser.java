@@ -4,6 +4,7 @@ import dev.tessera.spec.agg.Aggregation;
 import dev.tessera.spec.agg.Aggregations;
 import dev.tessera.spec.model.Durations;
 import dev.tessera.spec.model.Entity;
+import dev.tessera.spec.model.EventFilter;
 import dev.tessera.spec.model.Feature;
 import dev.tessera.spec.model.FeatureGroup;
 import dev.tessera.spec.model.FeatureSpec;
@@ -44,6 +45,11 @@ public final class SpecParser {
     private static final Pattern CALL = Pattern.compile("([a-z_]+)\\((.*)\\)");
     private static final Duration DEFAULT_OUT_OF_ORDERNESS = Duration.ofSeconds(5);
     private static final Duration DEFAULT_IDLENESS = Duration.ofSeconds(30);
+    private static final Set<String> WINDOW_KINDS =
+            Set.of("tumbling", "sliding", "session", "rolling");
+
+    /** A rolling window is served from this many tiles unless the group sets its tile. */
+    static final int ROLLING_TILES = 60;
 
     private final String file;
     private final Map<String, Entity> entities = new LinkedHashMap<>();
@@ -114,7 +120,15 @@ public final class SpecParser {
         checkName(name, node, "stream");
         String what = "stream '" + name + "'";
         Map<String, YamlNode> s =
-                node.entries(what, Set.of("topic", "entity", "time_field", "fields", "watermark"));
+                node.entries(
+                        what,
+                        Set.of(
+                                "topic",
+                                "entity",
+                                "time_field",
+                                "fields",
+                                "watermark",
+                                "allowed_lateness"));
         String topic = s.containsKey("topic") ? s.get("topic").scalar("topic") : name;
         YamlNode entityNode = YamlNode.required(node, s, "entity", what);
         Entity entity = entityRef(entityNode, what);
@@ -160,6 +174,10 @@ public final class SpecParser {
                 idleness = duration(w.get("idleness"), "idleness");
             }
         }
+        Duration allowedLateness =
+                s.containsKey("allowed_lateness")
+                        ? nonNegative(s.get("allowed_lateness"), "allowed_lateness")
+                        : Duration.ZERO;
         streams.put(
                 name,
                 new Stream(
@@ -169,7 +187,8 @@ public final class SpecParser {
                         timeField,
                         List.copyOf(fields),
                         outOfOrderness,
-                        idleness));
+                        idleness,
+                        allowedLateness));
     }
 
     private Field readField(String name, YamlNode typeNode) {
@@ -197,7 +216,8 @@ public final class SpecParser {
         checkName(name, node, "feature group");
         String what = "feature group '" + name + "'";
         Map<String, YamlNode> g =
-                node.entries(what, Set.of("entity", "stream", "ttl", "stale_after", "features"));
+                node.entries(
+                        what, Set.of("entity", "stream", "ttl", "stale_after", "tile", "features"));
         Entity entity = entityRef(YamlNode.required(node, g, "entity", what), what);
         YamlNode streamNode = YamlNode.required(node, g, "stream", what);
         String streamName = streamNode.scalar("stream");
@@ -229,6 +249,7 @@ public final class SpecParser {
                 g.containsKey("stale_after") ? duration(g.get("stale_after"), "stale_after") : ttl;
 
         List<Feature> features = new ArrayList<>();
+        Map<Feature, YamlNode> windowNodes = new HashMap<>();
         YamlNode.required(node, g, "features", what)
                 .entries("the features of " + what)
                 .forEach(
@@ -248,11 +269,69 @@ public final class SpecParser {
                                                 + "'");
                             }
                             features.add(feature);
+                            windowNodes.put(feature, featureNode);
                         });
         if (features.isEmpty()) {
             throw node.error(what + " declares no features");
         }
-        groups.put(name, new FeatureGroup(name, entity, stream, ttl, List.copyOf(features)));
+        Duration tile = tile(what, g, features, windowNodes);
+        groups.put(name, new FeatureGroup(name, entity, stream, ttl, tile, List.copyOf(features)));
+    }
+
+    /**
+     * The group's tile: as declared, or a 60th of its smallest rolling window; every rolling window
+     * must be a multiple of it. Null without rolling features.
+     */
+    private static Duration tile(
+            String what,
+            Map<String, YamlNode> group,
+            List<Feature> features,
+            Map<Feature, YamlNode> windowNodes) {
+        List<Feature> rolling = features.stream().filter(Feature::isRolling).toList();
+        if (rolling.isEmpty()) {
+            if (group.containsKey("tile")) {
+                throw group.get("tile").error(what + " sets a tile but has no rolling feature");
+            }
+            return null;
+        }
+        Duration tile =
+                group.containsKey("tile")
+                        ? duration(group.get("tile"), "tile")
+                        : defaultTile(
+                                rolling.stream()
+                                        .map(f -> f.window().size())
+                                        .min(Duration::compareTo)
+                                        .orElseThrow());
+        for (Feature feature : rolling) {
+            if (feature.window().size().toMillis() % tile.toMillis() != 0) {
+                throw windowNodes
+                        .get(feature)
+                        .error(
+                                "the window "
+                                        + feature.window()
+                                        + " of feature '"
+                                        + feature.name()
+                                        + "' is not a multiple of the tile "
+                                        + Durations.format(tile)
+                                        + " of "
+                                        + what
+                                        + (group.containsKey("tile")
+                                                ? ""
+                                                : " (by default about a 60th of its smallest"
+                                                        + " rolling window; set tile to choose)"));
+            }
+        }
+        return tile;
+    }
+
+    /** About a 60th of the window: the largest whole number of milliseconds that divides it. */
+    private static Duration defaultTile(Duration smallestWindow) {
+        long window = smallestWindow.toMillis();
+        long tile = Math.max(1, window / ROLLING_TILES);
+        while (window % tile != 0) {
+            tile--;
+        }
+        return Duration.ofMillis(tile);
     }
 
     private Feature readFeature(
@@ -263,43 +342,46 @@ public final class SpecParser {
         if (previous != null) {
             throw node.error(what + " is already declared in feature group '" + previous + "'");
         }
-        Map<String, YamlNode> f = node.entries(what, Set.of("aggregation", "field", "window"));
+        Map<String, YamlNode> f =
+                node.entries(what, Set.of("aggregation", "field", "window", "where"));
         YamlNode aggNode = YamlNode.required(node, f, "aggregation", what);
-        String aggName = aggNode.scalar("aggregation");
-        Aggregation aggregation =
-                Aggregations.byName(aggName)
-                        .orElseThrow(
-                                () ->
-                                        aggNode.error(
-                                                what
-                                                        + " has unknown aggregation '"
-                                                        + aggName
-                                                        + "' (known: "
-                                                        + String.join(", ", Aggregations.names())
-                                                        + ")"));
+        Aggregation aggregation;
+        try {
+            aggregation = Aggregations.parse(aggNode.scalar("aggregation"));
+        } catch (IllegalArgumentException e) {
+            throw aggNode.error(what + ": " + e.getMessage());
+        }
         String fieldName = null;
-        if (aggregation.needsField()) {
-            YamlNode fieldNode = YamlNode.required(node, f, "field", what + " (" + aggName + ")");
+        FieldType fieldType = null;
+        if (aggregation.needsField() || f.containsKey("field")) {
+            YamlNode fieldNode =
+                    YamlNode.required(node, f, "field", what + " (" + aggregation.name() + ")");
             fieldName = fieldNode.scalar("field");
             Field field =
                     stream.field(fieldName).orElseThrow(unknownField(fieldNode, stream, what));
-            if (!aggregation.accepts(field.type())) {
+            if (aggregation.needsField() && !aggregation.accepts(field.type())) {
                 throw fieldNode.error(
                         what
                                 + ": "
-                                + aggName
+                                + aggregation.name()
                                 + " cannot aggregate field '"
                                 + fieldName
                                 + "' of type "
                                 + field.type().yamlName());
             }
-        } else if (f.containsKey("field")) {
-            YamlNode fieldNode = f.get("field");
-            fieldName = fieldNode.scalar("field");
-            stream.field(fieldName).orElseThrow(unknownField(fieldNode, stream, what));
+            fieldType = aggregation.needsField() ? field.type() : null;
+        }
+        EventFilter where = EventFilter.ALL;
+        if (f.containsKey("where")) {
+            try {
+                where = EventFilter.parse(f.get("where").scalar("where"), stream);
+            } catch (IllegalArgumentException e) {
+                throw f.get("where").error(what + ": " + e.getMessage());
+            }
         }
         Window window = window(YamlNode.required(node, f, "window", what));
-        return new Feature(name, group, aggregation, fieldName, window, staleAfter);
+        return new Feature(
+                name, group, aggregation, fieldName, fieldType, window, where, staleAfter);
     }
 
     private static java.util.function.Supplier<SpecException> unknownField(
@@ -323,16 +405,36 @@ public final class SpecParser {
             throw node.error("'" + text + "' is not a window (expected e.g. tumbling(5m))");
         }
         String[] args = m.group(2).split(",");
-        switch (m.group(1)) {
-            case "tumbling" -> {
-                if (args.length != 1) {
-                    throw node.error("tumbling takes one argument, the window size: tumbling(5m)");
-                }
-                return new Window.Tumbling(positive(node, args[0], "window size"));
-            }
-            default ->
-                    throw node.error("unknown window kind '" + m.group(1) + "' (known: tumbling)");
+        String kind = m.group(1);
+        int arity = kind.equals("sliding") ? 2 : 1;
+        if (!WINDOW_KINDS.contains(kind)) {
+            throw node.error(
+                    "unknown window kind '"
+                            + kind
+                            + "' (known: tumbling(size), sliding(size, slide), session(gap),"
+                            + " rolling(size))");
         }
+        if (args.length != arity) {
+            throw node.error(
+                    kind
+                            + " takes "
+                            + (arity == 1 ? "one duration" : "two durations")
+                            + ", e.g. "
+                            + (arity == 1 ? kind + "(5m)" : "sliding(1h, 10m)"));
+        }
+        Duration size = positive(node, args[0], kind + " size");
+        return switch (kind) {
+            case "tumbling" -> new Window.Tumbling(size);
+            case "session" -> new Window.Session(size);
+            case "rolling" -> new Window.Rolling(size);
+            default -> {
+                Duration slide = positive(node, args[1], "slide");
+                if (size.toMillis() % slide.toMillis() != 0) {
+                    throw node.error("the size of " + text + " is not a multiple of its slide");
+                }
+                yield new Window.Sliding(size, slide);
+            }
+        };
     }
 
     private Entity entityRef(YamlNode node, String what) {
@@ -352,6 +454,14 @@ public final class SpecParser {
 
     private static Duration duration(YamlNode node, String what) {
         return positive(node, node.scalar(what), what);
+    }
+
+    private static Duration nonNegative(YamlNode node, String what) {
+        try {
+            return Durations.parse(node.scalar(what));
+        } catch (IllegalArgumentException e) {
+            throw node.error(what + ": " + e.getMessage());
+        }
     }
 
     private static Duration positive(YamlNode node, String text, String what) {

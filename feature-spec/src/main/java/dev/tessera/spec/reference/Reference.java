@@ -1,0 +1,432 @@
+package dev.tessera.spec.reference;
+
+import dev.tessera.spec.agg.Accumulator;
+import dev.tessera.spec.avro.FeatureUpdate;
+import dev.tessera.spec.model.Feature;
+import dev.tessera.spec.model.FeatureGroup;
+import dev.tessera.spec.model.FeatureSpec;
+import dev.tessera.spec.model.Stream;
+import dev.tessera.spec.model.Window;
+import dev.tessera.spec.store.TileMerger;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * What the pipeline computes, by the definitions and nothing else: a slow, plain implementation of
+ * every window kind, lateness rule and aggregation of {@code features.yaml} (aggregations are
+ * feature-spec's own accumulators, as everywhere). Tests run the same events through the Flink job
+ * and compare.
+ *
+ * <p>Time model: each stream is read in arrival order by one source that emits a watermark after
+ * every event, {@code W = newest event time - out_of_orderness - 1}; an event is judged against the
+ * watermark before it. Windows (tumbling, sliding, session) close when {@code W >= end - 1}; an
+ * event for a closed window within {@code allowed_lateness} corrects it (a new update, one version
+ * more), later ones are dropped as late. A tile of rolling features takes events until {@code W >=
+ * start + retention - 1} (retention: the group's largest rolling window plus one tile). At the end
+ * of input the watermark jumps to the end of time and every window closes.
+ */
+public final class Reference {
+
+    /**
+     * The updates the pipeline would emit, in order, the events it would drop as late, and the
+     * events each group's tiles took.
+     */
+    public record Result(
+            List<FeatureUpdate> updates,
+            List<LateEvent> late,
+            Map<String, List<Event>> tiledEventsByGroup) {
+
+        /** The store after all updates. */
+        public StoreModel store(FeatureSpec spec) {
+            StoreModel store = new StoreModel(spec);
+            updates.forEach(store::apply);
+            return store;
+        }
+
+        /**
+         * A rolling feature's value as of {@code asOf} computed from the events themselves, without
+         * tiles: the events whose tile a read at {@code asOf} covers (see {@link TileMerger}).
+         */
+        public Object rollingValue(
+                FeatureSpec spec, String entityId, String featureName, long asOf) {
+            Feature feature = spec.feature(featureName).orElseThrow();
+            Duration tile = spec.group(feature.group()).orElseThrow().tile();
+            Accumulator accumulator = feature.aggregation().newAccumulator();
+            for (Event event : tiledEventsByGroup.getOrDefault(feature.group(), List.of())) {
+                long tileStart = TileMerger.tileOf(event.eventTime(), tile);
+                if (event.entityId().equals(entityId)
+                        && TileMerger.covers(feature, tile, tileStart, asOf)
+                        && feature.where().test(event.fields())) {
+                    Object value =
+                            feature.field() == null ? null : event.fields().get(feature.field());
+                    accumulator.add(value, event.eventTime());
+                }
+            }
+            return accumulator.result();
+        }
+    }
+
+    private final FeatureSpec spec;
+
+    public Reference(FeatureSpec spec) {
+        this.spec = spec;
+    }
+
+    /** Runs events, in arrival order (any mix of streams), through every feature of the spec. */
+    public Result run(List<Event> arrivals) {
+        List<FeatureUpdate> updates = new ArrayList<>();
+        List<LateEvent> late = new ArrayList<>();
+        Map<String, List<Event>> tiled = new HashMap<>();
+        for (Stream stream : spec.streams()) {
+            List<Operator> operators = operators(stream, updates, late, tiled);
+            if (operators.isEmpty()) {
+                continue;
+            }
+            long newest = Long.MIN_VALUE;
+            long watermark = Long.MIN_VALUE;
+            for (Event event : arrivals) {
+                if (!event.stream().equals(stream.name())) {
+                    continue;
+                }
+                for (Operator operator : operators) {
+                    operator.process(event, watermark);
+                }
+                newest = Math.max(newest, event.eventTime());
+                long next = newest - stream.outOfOrderness().toMillis() - 1;
+                if (next > watermark) {
+                    watermark = next;
+                    for (Operator operator : operators) {
+                        operator.advance(watermark);
+                    }
+                }
+            }
+            for (Operator operator : operators) {
+                operator.advance(Long.MAX_VALUE);
+            }
+        }
+        return new Result(updates, late, tiled);
+    }
+
+    private List<Operator> operators(
+            Stream stream,
+            List<FeatureUpdate> updates,
+            List<LateEvent> late,
+            Map<String, List<Event>> tiled) {
+        List<Operator> operators = new ArrayList<>();
+        for (FeatureGroup group : spec.groupsOf(stream)) {
+            Map<Window, List<Feature>> byWindow = new LinkedHashMap<>();
+            for (Feature feature : group.windowedFeatures()) {
+                byWindow.computeIfAbsent(feature.window(), w -> new ArrayList<>()).add(feature);
+            }
+            long lateness = stream.allowedLateness().toMillis();
+            byWindow.forEach(
+                    (window, features) ->
+                            operators.add(
+                                    window instanceof Window.Session session
+                                            ? new Sessions(
+                                                    group, session, features, lateness, updates,
+                                                    late)
+                                            : new FixedWindows(
+                                                    group, window, features, lateness, updates,
+                                                    late)));
+            if (!group.rollingFeatures().isEmpty()) {
+                operators.add(
+                        new Tiles(
+                                group,
+                                updates,
+                                late,
+                                tiled.computeIfAbsent(group.name(), g -> new ArrayList<>())));
+            }
+        }
+        return operators;
+    }
+
+    /** Accumulators of some features over some events, and how many events (the version). */
+    private static final class Partial {
+        final List<Feature> features;
+        final List<Accumulator> accumulators = new ArrayList<>();
+        long events;
+        long newestEventTime = Long.MIN_VALUE;
+
+        Partial(List<Feature> features) {
+            this.features = features;
+            features.forEach(f -> accumulators.add(f.aggregation().newAccumulator()));
+        }
+
+        void add(Event event) {
+            events++;
+            newestEventTime = Math.max(newestEventTime, event.eventTime());
+            for (int i = 0; i < features.size(); i++) {
+                Feature feature = features.get(i);
+                if (feature.where().test(event.fields())) {
+                    Object value =
+                            feature.field() == null ? null : event.fields().get(feature.field());
+                    accumulators.get(i).add(value, event.eventTime());
+                }
+            }
+        }
+
+        void merge(Partial other) {
+            events += other.events;
+            newestEventTime = Math.max(newestEventTime, other.newestEventTime);
+            for (int i = 0; i < accumulators.size(); i++) {
+                accumulators.get(i).merge(other.accumulators.get(i));
+            }
+        }
+
+        /** The update of a closed window ending at {@code end}. */
+        FeatureUpdate update(FeatureGroup group, String entityId, long end) {
+            return FeatureUpdate.values(
+                    group.entity().name(), entityId, group.name(), end, events, results());
+        }
+
+        Map<String, Object> results() {
+            Map<String, Object> values = new LinkedHashMap<>();
+            for (int i = 0; i < features.size(); i++) {
+                values.put(features.get(i).name(), accumulators.get(i).result());
+            }
+            return values;
+        }
+    }
+
+    private interface Operator {
+        void process(Event event, long watermark);
+
+        void advance(long watermark);
+    }
+
+    /** Tumbling and sliding windows: fixed, epoch-aligned ends every {@code slide}. */
+    private static final class FixedWindows implements Operator {
+        final FeatureGroup group;
+        final List<Feature> features;
+        final long size;
+        final long slide;
+        final long lateness;
+        final List<FeatureUpdate> updates;
+        final List<LateEvent> late;
+
+        /** Per entity id, window end to its partial; fired ones are marked. */
+        final Map<String, TreeMap<Long, Partial>> open = new HashMap<>();
+
+        final Map<String, Set<Long>> fired = new HashMap<>();
+
+        FixedWindows(
+                FeatureGroup group,
+                Window window,
+                List<Feature> features,
+                long lateness,
+                List<FeatureUpdate> updates,
+                List<LateEvent> late) {
+            this.group = group;
+            this.features = features;
+            this.size = window.size().toMillis();
+            this.slide =
+                    window instanceof Window.Sliding sliding ? sliding.slide().toMillis() : size;
+            this.lateness = lateness;
+            this.updates = updates;
+            this.late = late;
+        }
+
+        @Override
+        public void process(Event event, long watermark) {
+            long t = event.eventTime();
+            long firstEnd = Math.floorDiv(t, slide) * slide + slide;
+            boolean counted = false;
+            for (long end = firstEnd; end <= t + size; end += slide) {
+                if (end - 1 + lateness <= watermark) {
+                    continue; // this window is gone
+                }
+                counted = true;
+                Partial partial =
+                        open.computeIfAbsent(event.entityId(), id -> new TreeMap<>())
+                                .computeIfAbsent(end, e -> new Partial(features));
+                partial.add(event);
+                if (end - 1 <= watermark) {
+                    emit(event.entityId(), end, partial); // a correction of a closed window
+                    fired.computeIfAbsent(event.entityId(), id -> new HashSet<>()).add(end);
+                }
+            }
+            if (!counted) {
+                late.add(
+                        new LateEvent(event, group.name(), "every window of the event has closed"));
+            }
+        }
+
+        @Override
+        public void advance(long watermark) {
+            open.forEach(
+                    (id, windows) -> {
+                        Set<Long> done = fired.computeIfAbsent(id, k -> new HashSet<>());
+                        for (Iterator<Map.Entry<Long, Partial>> it = windows.entrySet().iterator();
+                                it.hasNext(); ) {
+                            Map.Entry<Long, Partial> window = it.next();
+                            long end = window.getKey();
+                            if (end - 1 <= watermark && done.add(end)) {
+                                emit(id, end, window.getValue());
+                            }
+                            if (end - 1 + lateness <= watermark) {
+                                it.remove();
+                                done.remove(end);
+                            }
+                        }
+                    });
+        }
+
+        private void emit(String id, long end, Partial partial) {
+            updates.add(partial.update(group, id, end));
+        }
+    }
+
+    /** Session windows, merged as events arrive, as Flink's merging window operator does. */
+    private static final class Sessions implements Operator {
+        record Session(long start, long end, Partial partial) {}
+
+        final FeatureGroup group;
+        final List<Feature> features;
+        final long gap;
+        final long lateness;
+        final List<FeatureUpdate> updates;
+        final List<LateEvent> late;
+        final Map<String, List<Session>> sessions = new HashMap<>();
+        final Map<String, Set<Long>> firedEnds = new HashMap<>();
+
+        Sessions(
+                FeatureGroup group,
+                Window.Session window,
+                List<Feature> features,
+                long lateness,
+                List<FeatureUpdate> updates,
+                List<LateEvent> late) {
+            this.group = group;
+            this.features = features;
+            this.gap = window.gap().toMillis();
+            this.lateness = lateness;
+            this.updates = updates;
+            this.late = late;
+        }
+
+        @Override
+        public void process(Event event, long watermark) {
+            long start = event.eventTime();
+            long end = start + gap;
+            List<Session> ofEntity =
+                    sessions.computeIfAbsent(event.entityId(), id -> new ArrayList<>());
+            Partial partial = new Partial(features);
+            partial.add(event);
+            List<Session> merged = new ArrayList<>();
+            for (Session session : ofEntity) {
+                if (session.start() <= end && session.end() >= start) {
+                    merged.add(session);
+                }
+            }
+            if (merged.isEmpty() && end - 1 + lateness <= watermark) {
+                late.add(new LateEvent(event, group.name(), "its session has closed"));
+                return;
+            }
+            for (Session session : merged) {
+                ofEntity.remove(session);
+                start = Math.min(start, session.start());
+                end = Math.max(end, session.end());
+                partial.merge(session.partial());
+            }
+            ofEntity.add(new Session(start, end, partial));
+            if (end - 1 <= watermark) {
+                emit(event.entityId(), end, partial); // fires again for a late event
+                firedEnds.computeIfAbsent(event.entityId(), id -> new HashSet<>()).add(end);
+            }
+        }
+
+        @Override
+        public void advance(long watermark) {
+            sessions.forEach(
+                    (id, ofEntity) -> {
+                        Set<Long> fired = firedEnds.computeIfAbsent(id, k -> new HashSet<>());
+                        for (Iterator<Session> it = ofEntity.iterator(); it.hasNext(); ) {
+                            Session session = it.next();
+                            if (session.end() - 1 <= watermark && fired.add(session.end())) {
+                                emit(id, session.end(), session.partial());
+                            }
+                            if (session.end() - 1 + lateness <= watermark) {
+                                it.remove();
+                                fired.remove(session.end());
+                            }
+                        }
+                    });
+        }
+
+        private void emit(String id, long end, Partial partial) {
+            updates.add(partial.update(group, id, end));
+        }
+    }
+
+    /** Tiles of a group's rolling features. */
+    private static final class Tiles implements Operator {
+        final FeatureGroup group;
+        final List<Feature> features;
+        final long tile;
+        final long retention;
+        final List<FeatureUpdate> updates;
+        final List<LateEvent> late;
+        final List<Event> taken;
+        final Map<String, TreeMap<Long, Partial>> tiles = new HashMap<>();
+
+        Tiles(
+                FeatureGroup group,
+                List<FeatureUpdate> updates,
+                List<LateEvent> late,
+                List<Event> taken) {
+            this.group = group;
+            this.features = group.rollingFeatures();
+            this.tile = group.tile().toMillis();
+            this.retention = group.tileRetention().toMillis();
+            this.updates = updates;
+            this.late = late;
+            this.taken = taken;
+        }
+
+        @Override
+        public void process(Event event, long watermark) {
+            long start = TileMerger.tileOf(event.eventTime(), group.tile());
+            if (start + retention - 1 <= watermark) {
+                late.add(
+                        new LateEvent(
+                                event, group.name(), "older than the largest rolling window"));
+                return;
+            }
+            taken.add(event);
+            Partial partial =
+                    tiles.computeIfAbsent(event.entityId(), id -> new TreeMap<>())
+                            .computeIfAbsent(start, s -> new Partial(features));
+            partial.add(event);
+            Map<String, byte[]> partials = new LinkedHashMap<>();
+            for (int i = 0; i < features.size(); i++) {
+                partials.put(features.get(i).name(), partial.accumulators.get(i).encode());
+            }
+            updates.add(
+                    FeatureUpdate.tile(
+                            group.entity().name(),
+                            event.entityId(),
+                            group.name(),
+                            partial.newestEventTime,
+                            partial.events,
+                            new FeatureUpdate.Tile(start, partials)));
+        }
+
+        @Override
+        public void advance(long watermark) {
+            tiles.values()
+                    .forEach(
+                            ofEntity ->
+                                    ofEntity.keySet()
+                                            .removeIf(start -> start + retention - 1 <= watermark));
+        }
+    }
+}
