@@ -7,12 +7,16 @@ import dev.tessera.spec.model.FeatureSpec;
 import dev.tessera.spec.model.Stream;
 import dev.tessera.spec.model.Window;
 import dev.tessera.spec.parse.SpecParser;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.Function;
 import org.apache.flink.api.common.JobExecutionResult;
 import org.apache.flink.api.common.eventtime.WatermarkStrategy;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -22,61 +26,132 @@ import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.DataStreamSource;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 
 /**
  * The Flink job computing every feature of {@code features.yaml}: its graph is derived from the
- * spec, nothing in it is specific to one feature. For the example spec it is:
+ * spec, nothing in it is specific to one feature. Per stream, one source keyed by entity id feeds
+ * one operator per feature group and window (tumbling, sliding, session) plus one per group with
+ * rolling features (its tiles); all updates go to one sink, each stream's late events to one more:
  *
  * <pre>{@code
- * +---------------------------+  keyBy    +-----------------------------------------+
- * | source-transactions       |  entity   | window-user_transactions_5m-tumbling-5m |
- * | KafkaSource, Avro ->      |---id----->| TumblingWindowAggregator: txn_count_5m, |---+
- * | StreamEvent; watermarks   |           | txn_amount_sum_5m per user_id, 5 min    |   |
- * | from the stream's spec    |           +-----------------------------------------+   |
- * +---------------------------+                  |                                      |
- *                                                | late events (side output)            |
- *                                                v                                      |
- *                              +-----------------------------------------+              |
- *                              | late-user_transactions_5m-tumbling-5m   |              |
- *                              | discarded, counted in lateEvents        |              |
- *                              +-----------------------------------------+              |
- *                                                                                       |
- * source-STREAM --keyBy--> window-GROUP-WINDOW (one per feature group and window) ------+
- *                                  |                                                    |
- *                                  +--> late-GROUP-WINDOW                         union |
- *                                                                                       v
- *                                                       +---------------------------------+
- *                                                       | sink-feature-updates            |
- *                                                       | KafkaSink to the feature topic, |
- *                                                       | Avro FeatureUpdate, key = id    |
- *                                                       +---------------------------------+
+ * +------------------------+ keyBy  +----------------------------------------------+
+ * | source-STREAM          | entity | window-GROUP-tumbling-5m                     |
+ * | KafkaSource, Avro ->   |   id   | TumblingWindowAggregator: one pane a window  |---+
+ * | StreamEvent; watermark |--+---->+----------------------------------------------+   |
+ * | newest event time -    |  |     | window-GROUP-sliding-1h-10m                  |   |
+ * | out_of_orderness - 1   |  +---->| SlidingWindowAggregator: 10m panes, merged   |---+
+ * +------------------------+  |     +----------------------------------------------+   |
+ *                             |     | session-GROUP-30m                            |   |
+ *                             +---->| Flink EventTimeSessionWindows, allowed       |---+
+ *                             |     | lateness; Fold / Emit over the accumulators  |   |
+ *                             |     +----------------------------------------------+   |
+ *                             |        | late data (the bare events)                  |
+ *                             |        v                                              |
+ *                             |     +----------------------------------------------+   |
+ *                             |     | session-GROUP-30m-late: to LateEvent         |   |
+ *                             |     +----------------------------------------------+   |
+ *                             |     | tiles-GROUP                                  |   |
+ *                             +---->| RollingTileAggregator: a partial per tile    |---+
+ *                                   +----------------------------------------------+   |
+ *                                      | late events of the stream's operators          |
+ *                                      | (side outputs), unioned                  union |
+ *                                      v                                                v
+ *                      +----------------------------+     +---------------------------------+
+ *                      | late-STREAM                |     | sink-feature-updates            |
+ *                      | KafkaSink: JSON to the     |     | KafkaSink to the feature topic, |
+ *                      | stream's <topic>.late      |     | Avro FeatureUpdate, key = id    |
+ *                      +----------------------------+     +---------------------------------+
  * }</pre>
  *
- * Sources and sink are given to the constructor, so tests run the same graph on finite sources and
- * collecting sinks; {@link #main} wires Kafka (see {@link KafkaConnectors}). Operator uids come
+ * <p>Lateness, the same in every operator: {@code W} is the watermark when an event arrives; a
+ * window ending at {@code E} fires at {@code W >= E - 1} and takes corrections (re-emitted at once,
+ * one version more) until {@code W >= E - 1 + allowed_lateness}; an event too late for every window
+ * (or, for tiles, older than the group's tile retention) goes to the stream's late sink. See the
+ * operator classes for the details.
+ *
+ * <p>Sources and sinks are given to the constructor, so tests run the same graph on finite sources
+ * and collecting sinks; {@link #main} wires Kafka (see {@link KafkaConnectors}). Operator uids come
  * from {@link OperatorIds}.
  */
 public final class FeatureJob {
 
     public static final String JOB_NAME = "tessera-feature-job";
 
+    /**
+     * How the job is built, apart from its spec, sources and sinks.
+     *
+     * @param watermarks the watermark strategy of a stream's source
+     * @param tileEmitInterval how long dirty tiles of rolling features may wait to be emitted,
+     *     coalescing the updates of a busy key; 0 emits a tile update per event
+     * @param sourceParallelism the parallelism of the sources, or empty for the environment's
+     */
+    public record Settings(
+            Function<Stream, WatermarkStrategy<StreamEvent>> watermarks,
+            Duration tileEmitInterval,
+            OptionalInt sourceParallelism) {
+
+        public static final Duration DEFAULT_TILE_EMIT_INTERVAL = Duration.ofMillis(200);
+
+        public Settings {
+            Objects.requireNonNull(watermarks, "watermarks");
+            if (tileEmitInterval.isNegative()) {
+                throw new IllegalArgumentException("the tile emit interval must not be negative");
+            }
+        }
+
+        /** Periodic watermarks with idleness ({@link Watermarks#periodic}), tiles every 200 ms. */
+        public static Settings defaults() {
+            return new Settings(
+                    Watermarks::periodic, DEFAULT_TILE_EMIT_INTERVAL, OptionalInt.empty());
+        }
+
+        public Settings withWatermarks(Function<Stream, WatermarkStrategy<StreamEvent>> value) {
+            return new Settings(value, tileEmitInterval, sourceParallelism);
+        }
+
+        public Settings withTileEmitInterval(Duration value) {
+            return new Settings(watermarks, value, sourceParallelism);
+        }
+
+        public Settings withSourceParallelism(int value) {
+            return new Settings(watermarks, tileEmitInterval, OptionalInt.of(value));
+        }
+    }
+
     private final FeatureSpec spec;
     private final Map<String, Source<StreamEvent, ?, ?>> sourcesByStream;
     private final Sink<FeatureUpdate> sink;
+    private final Sink<LateEvent> lateSink;
+    private final Settings settings;
+
+    /** The job with {@link Settings#defaults()}. */
+    public FeatureJob(
+            FeatureSpec spec,
+            Map<String, ? extends Source<StreamEvent, ?, ?>> sourcesByStream,
+            Sink<FeatureUpdate> sink,
+            Sink<LateEvent> lateSink) {
+        this(spec, sourcesByStream, sink, lateSink, Settings.defaults());
+    }
 
     /**
      * @param sourcesByStream a source for each stream that feeds a feature group (see {@link
      *     #inputStreams}), by stream name
      * @param sink receives the feature updates of all groups
+     * @param lateSink receives the late events of all streams; the job adds it once per stream
+     *     ({@link OperatorIds#lateEvents}), so it must not need a unique identity (such as a
+     *     transactional id)
      */
     public FeatureJob(
             FeatureSpec spec,
             Map<String, ? extends Source<StreamEvent, ?, ?>> sourcesByStream,
-            Sink<FeatureUpdate> sink) {
+            Sink<FeatureUpdate> sink,
+            Sink<LateEvent> lateSink,
+            Settings settings) {
         Set<String> needed = new TreeSet<>();
         inputStreams(spec).forEach(stream -> needed.add(stream.name()));
         if (needed.isEmpty()) {
@@ -91,7 +166,9 @@ public final class FeatureJob {
         }
         this.spec = spec;
         this.sourcesByStream = Map.copyOf(sourcesByStream);
-        this.sink = sink;
+        this.sink = Objects.requireNonNull(sink, "sink");
+        this.lateSink = Objects.requireNonNull(lateSink, "lateSink");
+        this.settings = settings;
     }
 
     /** The streams some feature group reads, in the order the groups are declared. */
@@ -107,17 +184,38 @@ public final class FeatureJob {
         for (Stream stream : inputStreams(spec)) {
             KeyedStream<StreamEvent, String> eventsByEntity =
                     events(env, stream).keyBy(StreamEvent::entityId, Types.STRING);
+            List<DataStream<LateEvent>> late = new ArrayList<>();
             for (FeatureGroup group : spec.groupsOf(stream)) {
                 for (Window window : windowsOf(group)) {
-                    updates.add(aggregate(eventsByEntity, group, window));
+                    if (window instanceof Window.Session session) {
+                        SessionWindowAggregation.Outputs sessions =
+                                SessionWindowAggregation.build(eventsByEntity, group, session);
+                        updates.add(sessions.updates());
+                        late.add(sessions.late());
+                    } else {
+                        SingleOutputStreamOperator<FeatureUpdate> windowed =
+                                process(
+                                        eventsByEntity,
+                                        OperatorIds.window(group, window),
+                                        paneAggregator(group, window));
+                        updates.add(windowed);
+                        late.add(windowed.getSideOutput(LateEvents.OUTPUT));
+                    }
+                }
+                if (!group.rollingFeatures().isEmpty()) {
+                    SingleOutputStreamOperator<FeatureUpdate> tiles =
+                            process(
+                                    eventsByEntity,
+                                    OperatorIds.tiles(group),
+                                    RollingTileAggregator.of(group, settings.tileEmitInterval()));
+                    updates.add(tiles);
+                    late.add(tiles.getSideOutput(LateEvents.OUTPUT));
                 }
             }
+            String lateId = OperatorIds.lateEvents(stream);
+            union(late).sinkTo(lateSink).uid(lateId).name(lateId);
         }
-        DataStream<FeatureUpdate> allUpdates = updates.get(0);
-        for (DataStream<FeatureUpdate> more : updates.subList(1, updates.size())) {
-            allUpdates = allUpdates.union(more);
-        }
-        allUpdates.sinkTo(sink).uid(OperatorIds.SINK).name(OperatorIds.SINK);
+        union(updates).sinkTo(sink).uid(OperatorIds.SINK).name(OperatorIds.SINK);
     }
 
     /** Builds the job into {@code env} and runs it until it ends (finite sources) or fails. */
@@ -128,49 +226,51 @@ public final class FeatureJob {
 
     private DataStream<StreamEvent> events(StreamExecutionEnvironment env, Stream stream) {
         String id = OperatorIds.source(stream);
-        return env.fromSource(
+        DataStreamSource<StreamEvent> source =
+                env.fromSource(
                         sourcesByStream.get(stream.name()),
-                        watermarks(stream),
+                        settings.watermarks().apply(stream),
                         id,
-                        TypeInformation.of(StreamEvent.class))
-                .uid(id);
+                        TypeInformation.of(StreamEvent.class));
+        settings.sourceParallelism().ifPresent(source::setParallelism);
+        return source.uid(id);
     }
 
-    private static WatermarkStrategy<StreamEvent> watermarks(Stream stream) {
-        return WatermarkStrategy.<StreamEvent>forBoundedOutOfOrderness(stream.outOfOrderness())
-                .withTimestampAssigner((event, previousTimestamp) -> event.eventTime())
-                .withIdleness(stream.idleness());
-    }
-
-    /** The distinct windows of a group's features, in declaration order. */
+    /** The distinct windows of a group's tumbling, sliding and session features, in order. */
     private static Set<Window> windowsOf(FeatureGroup group) {
         Set<Window> windows = new LinkedHashSet<>();
-        for (Feature feature : group.features()) {
+        for (Feature feature : group.windowedFeatures()) {
             windows.add(feature.window());
         }
         return windows;
     }
 
-    private static DataStream<FeatureUpdate> aggregate(
-            KeyedStream<StreamEvent, String> eventsByEntity, FeatureGroup group, Window window) {
-        if (!(window instanceof Window.Tumbling tumbling)) {
-            throw new IllegalArgumentException("unsupported window " + window);
+    private static PaneWindowAggregator paneAggregator(FeatureGroup group, Window window) {
+        if (window instanceof Window.Tumbling tumbling) {
+            return TumblingWindowAggregator.of(group, tumbling);
         }
-        String id = OperatorIds.window(group, window);
-        SingleOutputStreamOperator<FeatureUpdate> updates =
-                eventsByEntity
-                        .process(
-                                TumblingWindowAggregator.of(group, tumbling),
-                                TypeInformation.of(FeatureUpdate.class))
-                        .uid(id)
-                        .name(id);
-        // Discarded for now, but as its own named operator: its input rate is the late-event rate.
-        String lateId = OperatorIds.lateEvents(group, window);
-        updates.getSideOutput(TumblingWindowAggregator.LATE_EVENTS)
-                .sinkTo(new DiscardingSink<>())
-                .uid(lateId)
-                .name(lateId);
-        return updates;
+        if (window instanceof Window.Sliding sliding) {
+            return SlidingWindowAggregator.of(group, sliding);
+        }
+        throw new IllegalArgumentException("not a tumbling or sliding window: " + window);
+    }
+
+    private static SingleOutputStreamOperator<FeatureUpdate> process(
+            KeyedStream<StreamEvent, String> eventsByEntity,
+            String id,
+            KeyedProcessFunction<String, StreamEvent, FeatureUpdate> function) {
+        return eventsByEntity
+                .process(function, TypeInformation.of(FeatureUpdate.class))
+                .uid(id)
+                .name(id);
+    }
+
+    private static <T> DataStream<T> union(List<DataStream<T>> streams) {
+        DataStream<T> all = streams.get(0);
+        for (DataStream<T> more : streams.subList(1, streams.size())) {
+            all = all.union(more);
+        }
+        return all;
     }
 
     /** Runs the job on Kafka; see {@link JobOptions} for the arguments. */
@@ -186,7 +286,13 @@ public final class FeatureJob {
         }
         FeatureSpec spec = SpecParser.parse(options.spec());
         StreamExecutionEnvironment env = environment(options);
-        new FeatureJob(spec, options.kafka().sources(spec), options.kafka().sink(spec))
+        KafkaConnectors kafka = options.kafka();
+        new FeatureJob(
+                        spec,
+                        kafka.sources(spec),
+                        kafka.sink(spec),
+                        kafka.lateSink(spec),
+                        Settings.defaults().withTileEmitInterval(options.tileEmitInterval()))
                 .execute(env);
     }
 

@@ -18,6 +18,8 @@ import org.apache.flink.connector.base.DeliveryGuarantee;
  * @param webUiPort the web UI's port when {@code local}
  * @param parallelism the job's default parallelism, or empty for the cluster's (or, local, the
  *     number of cores)
+ * @param tileEmitInterval how long the dirty tiles of an entity id's rolling features may wait to
+ *     be emitted together; 0 emits one tile update per event
  */
 public record JobOptions(
         Path spec,
@@ -25,13 +27,15 @@ public record JobOptions(
         boolean local,
         int webUiPort,
         OptionalInt parallelism,
-        Duration checkpointInterval) {
+        Duration checkpointInterval,
+        Duration tileEmitInterval) {
 
     static final String USAGE =
             """
             Usage: FeatureJob --spec features.yaml --bootstrap-servers HOST:PORT \
             --registry-url http://HOST:PORT/apis/registry/v3
                 [--local] [--web-ui-port 8081] [--parallelism N] [--checkpoint-interval 10s]
+                [--tile-emit-interval 200ms]
                 [--group-id tessera-feature-job] [--delivery at-least-once|exactly-once]
                 [--transactional-id-prefix tessera-feature-job]""";
 
@@ -44,6 +48,7 @@ public record JobOptions(
                     "web-ui-port",
                     "parallelism",
                     "checkpoint-interval",
+                    "tile-emit-interval",
                     "group-id",
                     "delivery",
                     "transactional-id-prefix");
@@ -80,7 +85,8 @@ public record JobOptions(
                 options.containsKey("parallelism")
                         ? OptionalInt.of(positive(options, "parallelism"))
                         : OptionalInt.empty(),
-                checkpointInterval(options.getOrDefault("checkpoint-interval", "10s")));
+                checkpointInterval(options.getOrDefault("checkpoint-interval", "10s")),
+                duration(options, "tile-emit-interval", "200ms"));
     }
 
     private static String required(Map<String, String> options, String key) {
@@ -115,6 +121,14 @@ public record JobOptions(
             throw new IllegalArgumentException("--checkpoint-interval must be positive");
         }
         return interval;
+    }
+
+    private static Duration duration(Map<String, String> options, String key, String fallback) {
+        try {
+            return Durations.parse(options.getOrDefault(key, fallback));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--" + key + ": " + e.getMessage());
+        }
     }
 
     private static DeliveryGuarantee delivery(String text) {

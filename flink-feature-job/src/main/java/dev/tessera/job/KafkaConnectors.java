@@ -15,9 +15,10 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.apache.kafka.clients.producer.ProducerConfig;
 
 /**
- * The Kafka sources and sink of the production job, as {@link FeatureJob#main} wires them: one
+ * The Kafka sources and sinks of the production job, as {@link FeatureJob#main} wires them: one
  * {@link KafkaSource} per stream that feeds a feature group, decoding Avro through the schema
- * registry, and one {@link KafkaSink} writing feature updates to the spec's feature topic.
+ * registry, one {@link KafkaSink} writing feature updates to the spec's feature topic, and one
+ * writing late events as JSON to each stream's late topic.
  *
  * @param groupId the consumer group; offsets are committed to it on checkpoints, and a new group
  *     starts from the earliest offsets
@@ -84,6 +85,24 @@ public record KafkaConnectors(
                             ProducerConfig.TRANSACTION_TIMEOUT_CONFIG, TRANSACTION_TIMEOUT_MILLIS);
         }
         return builder.build();
+    }
+
+    /**
+     * The sink of late events: each as JSON to the late topic of its stream ({@link
+     * Stream#lateTopic()}), see {@link LateEventSerializationSchema}. Always at-least-once: the job
+     * adds this sink once per stream, and a late topic is a record of what was dropped, where a
+     * duplicate after a restart does no harm; exactly-once would need a transactional id per sink.
+     */
+    public KafkaSink<LateEvent> lateSink(FeatureSpec spec) {
+        Map<String, String> lateTopics = new LinkedHashMap<>();
+        for (Stream stream : FeatureJob.inputStreams(spec)) {
+            lateTopics.put(stream.name(), stream.lateTopic());
+        }
+        return KafkaSink.<LateEvent>builder()
+                .setBootstrapServers(bootstrapServers)
+                .setRecordSerializer(new LateEventSerializationSchema(lateTopics))
+                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                .build();
     }
 
     /** The Apicurio serde configuration of the job's deserializers and serializer. */

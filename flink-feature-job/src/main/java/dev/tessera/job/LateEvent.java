@@ -1,10 +1,14 @@
 package dev.tessera.job;
 
 /**
- * An event that arrived after the window it belongs to had closed, so it is counted in no feature
- * value.
+ * An event that came too late to count in a feature group's window or tile: it changed no value.
+ * The job produces it to its stream's late topic ({@code <topic>.late}, see {@link
+ * LateEventSerializationSchema}).
  *
- * @param group the feature group whose window had closed
- * @param reason why it is late, for people: the window and the watermark that closed it
+ * @param stream the stream the event belongs to
+ * @param group the feature group that dropped it; an event can be late for several groups (or
+ *     several windows of one group), each reports it
+ * @param reason why it is late, for people: the window or tile, the watermark and the allowed
+ *     lateness
  */
-public record LateEvent(StreamEvent event, String group, String reason) {}
+public record LateEvent(String stream, String group, String reason, StreamEvent event) {}

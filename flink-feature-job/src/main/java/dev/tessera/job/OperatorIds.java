@@ -8,11 +8,12 @@ import dev.tessera.spec.model.Window;
 /**
  * The uid and name of every operator of the feature job, derived from names in {@code
  * features.yaml}. The uid is what savepoint state is matched by: renaming a stream, a group or a
- * window starts that operator from empty state, while adding or removing others keeps it.
+ * window starts that operator from empty state, while adding or removing others keeps it. Names in
+ * the spec are lower case letters, digits and {@code _}, so no two of these forms can collide.
  */
 public final class OperatorIds {
 
-    /** The one sink all feature groups write to. */
+    /** The one sink all feature groups write their updates to. */
     public static final String SINK = "sink-feature-updates";
 
     private OperatorIds() {}
@@ -22,20 +23,47 @@ public final class OperatorIds {
         return "source-" + stream.name();
     }
 
-    /** E.g. {@code window-user_transactions_5m-tumbling-5m}. */
+    /**
+     * The operator of a group's features over one window: e.g. {@code
+     * window-user_transactions_5m-tumbling-5m}, {@code
+     * window-user_transactions_sliding-sliding-1h-10m}, {@code session-user_click_sessions-30m}.
+     * Rolling windows have one operator per group: {@link #tiles}.
+     */
     public static String window(FeatureGroup group, Window window) {
-        return "window-" + group.name() + "-" + windowName(window);
-    }
-
-    /** E.g. {@code late-user_transactions_5m-tumbling-5m}. */
-    public static String lateEvents(FeatureGroup group, Window window) {
-        return "late-" + group.name() + "-" + windowName(window);
-    }
-
-    private static String windowName(Window window) {
+        // Java 17: no pattern matching in switch yet.
         if (window instanceof Window.Tumbling tumbling) {
-            return "tumbling-" + Durations.format(tumbling.size());
+            return "window-" + group.name() + "-tumbling-" + Durations.format(tumbling.size());
         }
-        throw new IllegalArgumentException("unsupported window " + window);
+        if (window instanceof Window.Sliding sliding) {
+            return "window-"
+                    + group.name()
+                    + "-sliding-"
+                    + Durations.format(sliding.size())
+                    + "-"
+                    + Durations.format(sliding.slide());
+        }
+        if (window instanceof Window.Session session) {
+            return "session-" + group.name() + "-" + Durations.format(session.gap());
+        }
+        throw new IllegalArgumentException(
+                "rolling windows have one operator per group: " + tiles(group));
+    }
+
+    /**
+     * Turns the late events of a session operator (Flink's window operator side-outputs the bare
+     * event) into {@link LateEvent}s: e.g. {@code session-user_click_sessions-30m-late}.
+     */
+    public static String sessionLateEvents(FeatureGroup group, Window.Session window) {
+        return window(group, window) + "-late";
+    }
+
+    /** The tiles of a group's rolling features: e.g. {@code tiles-user_transactions_1h}. */
+    public static String tiles(FeatureGroup group) {
+        return "tiles-" + group.name();
+    }
+
+    /** The sink of a stream's late events, e.g. {@code late-transactions}. */
+    public static String lateEvents(Stream stream) {
+        return "late-" + stream.name();
     }
 }

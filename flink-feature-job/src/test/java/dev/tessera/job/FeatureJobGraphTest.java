@@ -36,12 +36,21 @@ class FeatureJobGraphTest {
                                         StreamNode::getOperatorName));
         assertThat(nameByUid)
                 .containsEntry("source-transactions", "Source: source-transactions")
+                .containsEntry("source-clicks", "Source: source-clicks")
                 .containsEntry(
                         "window-user_transactions_5m-tumbling-5m",
                         "window-user_transactions_5m-tumbling-5m")
                 .containsEntry(
-                        "late-user_transactions_5m-tumbling-5m",
-                        "late-user_transactions_5m-tumbling-5m: Writer")
+                        "window-user_transactions_sliding-sliding-1h-10m",
+                        "window-user_transactions_sliding-sliding-1h-10m")
+                .containsEntry("tiles-user_transactions_1h", "tiles-user_transactions_1h")
+                .containsEntry("tiles-user_transactions_24h", "tiles-user_transactions_24h")
+                .containsEntry("session-user_click_sessions-30m", "session-user_click_sessions-30m")
+                .containsEntry(
+                        "session-user_click_sessions-30m-late",
+                        "session-user_click_sessions-30m-late")
+                .containsEntry("late-transactions", "late-transactions: Writer")
+                .containsEntry("late-clicks", "late-clicks: Writer")
                 .containsEntry("sink-feature-updates", "sink-feature-updates: Writer");
         assertThat(graph.getStreamNodes())
                 .allSatisfy(node -> assertThat(node.getTransformationUID()).isNotBlank());
@@ -55,23 +64,35 @@ class FeatureJobGraphTest {
     @Test
     void needsASourceForExactlyTheStreamsFeatureGroupsRead() {
         KafkaSource<StreamEvent> source = KAFKA.sources(SPEC).get("transactions");
+        KafkaSource<StreamEvent> clicks = KAFKA.sources(SPEC).get("clicks");
 
-        assertThatThrownBy(() -> new FeatureJob(SPEC, Map.of(), KAFKA.sink(SPEC)))
+        assertThatThrownBy(
+                        () ->
+                                new FeatureJob(
+                                        SPEC, Map.of(), KAFKA.sink(SPEC), KAFKA.lateSink(SPEC)))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("[transactions]");
+                .hasMessageContaining("[clicks, transactions]");
         assertThatThrownBy(
                         () ->
                                 new FeatureJob(
                                         SPEC,
-                                        Map.of("transactions", source, "clicks", source),
-                                        KAFKA.sink(SPEC)))
+                                        Map.of(
+                                                "transactions",
+                                                source,
+                                                "clicks",
+                                                clicks,
+                                                "views",
+                                                source),
+                                        KAFKA.sink(SPEC),
+                                        KAFKA.lateSink(SPEC)))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("[clicks, transactions]");
+                .hasMessageContaining("[clicks, transactions, views]");
     }
 
     private static StreamGraph buildGraph() {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        new FeatureJob(SPEC, KAFKA.sources(SPEC), KAFKA.sink(SPEC)).build(env);
+        new FeatureJob(SPEC, KAFKA.sources(SPEC), KAFKA.sink(SPEC), KAFKA.lateSink(SPEC))
+                .build(env);
         return env.getStreamGraph();
     }
 }

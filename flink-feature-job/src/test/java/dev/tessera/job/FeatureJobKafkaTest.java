@@ -3,19 +3,21 @@ package dev.tessera.job;
 import static dev.tessera.job.TestEvents.FIVE_MINUTES;
 import static dev.tessera.job.TestEvents.T0;
 import static dev.tessera.job.TestEvents.at;
-import static dev.tessera.job.TestEvents.transactionsUpdate;
+import static dev.tessera.job.TestEvents.values;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tessera.dev.DevRegistry;
 import dev.tessera.dev.KafkaBroker;
 import dev.tessera.spec.avro.AvroSchemas;
+import dev.tessera.spec.avro.FeatureUpdate;
 import dev.tessera.spec.model.FeatureSpec;
 import dev.tessera.spec.model.Stream;
 import dev.tessera.spec.parse.SpecParser;
 import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
 import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -72,9 +74,10 @@ class FeatureJobKafkaTest {
         registry = DevRegistry.start(0, dataDir.resolve("registry"));
         broker = new KafkaBroker(dataDir.resolve("kafka"), 0);
         broker.start();
-        Stream transactions = TestEvents.SPEC.stream("transactions").orElseThrow();
+        Stream transactions = spec("unused").stream("transactions").orElseThrow();
         // Events of 2026 are older than the default 7-day retention.
         broker.createTopic(transactions.topic(), 1, Map.of("retention.ms", "-1"));
+        broker.createTopic(transactions.lateTopic(), 1, Map.of());
         produceTransactions(transactions);
     }
 
@@ -95,7 +98,7 @@ class FeatureJobKafkaTest {
     void computesFeaturesFromKafkaToKafka(DeliveryGuarantee delivery) throws Exception {
         // Both runs read the same events; each writes to a feature topic of its own.
         String featureTopic = "feature-updates-" + delivery.name().toLowerCase().replace('_', '-');
-        FeatureSpec spec = specWithFeatureTopic(featureTopic);
+        FeatureSpec spec = spec(featureTopic);
         KafkaConnectors kafka =
                 new KafkaConnectors(
                         broker.bootstrapServers(),
@@ -106,7 +109,14 @@ class FeatureJobKafkaTest {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(1);
         env.enableCheckpointing(500);
-        new FeatureJob(spec, kafka.sources(spec), kafka.sink(spec)).build(env);
+        // Watermarks per event (one partition, one source subtask): dave's event is late for sure.
+        new FeatureJob(
+                        spec,
+                        kafka.sources(spec),
+                        kafka.sink(spec),
+                        kafka.lateSink(spec),
+                        FeatureJob.Settings.defaults().withWatermarks(Watermarks::perEvent))
+                .build(env);
 
         JobClient job = env.executeAsync(FeatureJob.JOB_NAME);
         try {
@@ -120,16 +130,33 @@ class FeatureJobKafkaTest {
             assertThat(records)
                     .extracting(record -> AvroSchemas.fromAvro(record.value()))
                     .containsExactlyInAnyOrder(
-                            transactionsUpdate("alice", end, 2L, 12.5),
-                            transactionsUpdate("bob", end, 1L, 4.0));
+                            update("alice", end, 2, 12.5), update("bob", end, 1, 4.0));
+            assertThat(consumeLate(spec.stream("transactions").orElseThrow().lateTopic()))
+                    .isNotEmpty()
+                    .allSatisfy(
+                            record -> {
+                                assertThat(record.key()).isEqualTo("dave");
+                                JsonNode late = new ObjectMapper().readTree(record.value());
+                                assertThat(late.get("stream").asText()).isEqualTo("transactions");
+                                assertThat(late.get("entity_id").asText()).isEqualTo("dave");
+                                assertThat(late.get("event_time").asLong())
+                                        .isEqualTo(T0 + at(4, 0).toMillis());
+                                assertThat(late.get("group").asText()).isEqualTo("user_txn");
+                                assertThat(late.get("reason").asText()).contains("closed");
+                                assertThat(late.get("fields").get("amount").asDouble())
+                                        .isEqualTo(99.0);
+                                assertThat(late.get("fields").get("merchant").asText())
+                                        .isEqualTo("m-1");
+                            });
         } finally {
             job.cancel().get();
         }
     }
 
     /**
-     * Two users in the first window, a record that is not Avro (skipped, not fatal), and an event 6
-     * s past the window's end: beyond the 5 s bound, so its watermark closes the window.
+     * Two users in the first window, a record that is not Avro (skipped, not fatal), an event 6 s
+     * past the window's end: beyond the 5 s bound, so its watermark closes the window, and then an
+     * event of the closed window: late, to the late topic.
      */
     private static void produceTransactions(Stream stream) throws Exception {
         try (AvroKafkaSerializer<GenericRecord> serializer = Registries.serializer(registry.url());
@@ -145,7 +172,8 @@ class FeatureJobKafkaTest {
                             transaction(stream, "alice", at(0, 10), 10.0),
                             transaction(stream, "bob", at(1, 0), 4.0),
                             transaction(stream, "alice", at(4, 59), 2.5),
-                            transaction(stream, "carol", at(5, 6), 1.0));
+                            transaction(stream, "carol", at(5, 6), 1.0),
+                            transaction(stream, "dave", at(4, 0), 99.0));
             for (GenericRecord event : events) {
                 if (event.get("user_id").equals("carol")) {
                     producer.send(
@@ -173,12 +201,59 @@ class FeatureJobKafkaTest {
         return event;
     }
 
-    /** The repository's example spec, writing to another feature topic. */
-    private static FeatureSpec specWithFeatureTopic(String featureTopic) throws Exception {
-        Path path = Path.of("..", "features.yaml");
+    /** The example spec's transactions stream and a tumbling group, writing to a feature topic. */
+    private static FeatureSpec spec(String featureTopic) {
         return SpecParser.parse(
-                path.toString(),
-                Files.readString(path) + "\nfeature_topic: " + featureTopic + "\n");
+                "kafka-test.yaml",
+                """
+                entities:
+                  user: {key: user_id}
+                streams:
+                  transactions:
+                    topic: transactions
+                    entity: user
+                    time_field: ts
+                    watermark: {out_of_orderness: 5s, idleness: 10s}
+                    fields: {user_id: string, amount: double, merchant: string, ts: timestamp}
+                feature_groups:
+                  user_txn:
+                    entity: user
+                    stream: transactions
+                    ttl: 1d
+                    features:
+                      txn_count_5m: {aggregation: count, window: tumbling(5m)}
+                      txn_amount_sum_5m: {aggregation: sum, field: amount, window: tumbling(5m)}
+                feature_topic: %s
+                """
+                        .formatted(featureTopic));
+    }
+
+    private static FeatureUpdate update(String user, long end, long count, double sum) {
+        return FeatureUpdate.values(
+                "user",
+                user,
+                "user_txn",
+                end,
+                count,
+                values("txn_count_5m", count, "txn_amount_sum_5m", sum));
+    }
+
+    /** Reads the late topic until a record arrives (or the timeout). */
+    private static List<ConsumerRecord<String, String>> consumeLate(String topic) {
+        Map<String, Object> config = new HashMap<>();
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, "reader-" + topic + "-" + System.nanoTime());
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        List<ConsumerRecord<String, String>> records = new ArrayList<>();
+        try (KafkaConsumer<String, String> consumer =
+                new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
+            consumer.subscribe(List.of(topic));
+            long deadline = System.nanoTime() + RESULT_TIMEOUT.toNanos();
+            while (records.isEmpty() && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+            }
+        }
+        return records;
     }
 
     /** Reads until {@code count} records have arrived (committed ones under exactly-once). */

@@ -1,17 +1,20 @@
 package dev.tessera.job;
 
-import static dev.tessera.job.TestEvents.FIVE_MINUTES;
-import static dev.tessera.job.TestEvents.SPEC;
+import static dev.tessera.job.TestEvents.MINUTE;
 import static dev.tessera.job.TestEvents.T0;
 import static dev.tessera.job.TestEvents.at;
+import static dev.tessera.job.TestEvents.sliding;
+import static dev.tessera.job.TestEvents.spec;
 import static dev.tessera.job.TestEvents.transaction;
-import static dev.tessera.job.TestEvents.transactionsUpdate;
+import static dev.tessera.job.TestEvents.tumbling;
+import static dev.tessera.job.TestEvents.values;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.tessera.spec.avro.FeatureUpdate;
 import dev.tessera.spec.model.FeatureSpec;
 import dev.tessera.spec.parse.SpecParser;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -26,10 +29,14 @@ import org.apache.flink.testutils.junit.SharedReference;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
-/** The whole job on a MiniCluster (parallelism 2) with finite sources and a collecting sink. */
+/**
+ * The whole job on a MiniCluster (parallelism 2) with finite sources and collecting sinks: one
+ * source subtask per stream emitting a watermark after every event, so the outcome does not depend
+ * on timing.
+ */
 class FeatureJobTest {
 
-    private static final int PARALLELISM = 2;
+    static final int PARALLELISM = 2;
 
     @RegisterExtension
     static final MiniClusterExtension MINI_CLUSTER =
@@ -41,39 +48,87 @@ class FeatureJobTest {
 
     @RegisterExtension final SharedObjectsExtension sharedObjects = SharedObjectsExtension.create();
 
+    /** What one run emitted. */
+    record Output(List<FeatureUpdate> updates, List<LateEvent> late) {
+
+        List<FeatureUpdate> ofGroup(String group) {
+            return updates.stream().filter(update -> update.group().equals(group)).toList();
+        }
+    }
+
+    /**
+     * Every window kind with a 5 s bound and 1 min of allowed lateness. Arrival order and the
+     * watermark after each event (newest - 5 s - 1 ms):
+     *
+     * <pre>
+     * e1 alice 0:10  10.0 m1   W 0:04.999
+     * e2 bob   0:20 200.0 m2   W 0:14.999
+     * e3 alice 4:00 150.0 m3   W 3:54.999
+     * e4 alice 16:00  1.0 m4   W 15:54.999: closes everything before, gone up to 14:54.999
+     * e5 alice 4:30   2.0 m5   late for tumbling (gone at 5:59.999), session, tile (9:59.999);
+     *                          corrects sliding window 15m (gone at 15:59.999)
+     * e6 bob   15:58  3.0 m6
+     * </pre>
+     */
     @Test
-    void computesTheExampleSpecsFeaturesPerUserAndWindow() throws Exception {
-        // In event-time order but for one event 3 s behind the newest, within the 5 s bound:
-        // it still counts in its window, which the newest event's watermark has not closed.
+    void computesEveryWindowKindWithLatenessAndSendsLateEventsToTheLateSink() throws Exception {
+        FeatureSpec spec = spec(Duration.ofMinutes(1));
+        StreamEvent e5 = transaction("alice", at(4, 30), 2.0, "m5");
         List<StreamEvent> transactions =
                 List.of(
-                        transaction("alice", at(0, 10), 10.0),
-                        transaction("bob", at(0, 20), 1.5),
-                        transaction("alice", at(1, 0), 2.25),
-                        transaction("carol", at(4, 59), 100.0),
-                        transaction("alice", at(5, 1), 7.0),
-                        transaction("alice", at(4, 58), 0.75),
-                        transaction("bob", at(6, 0), 3.0),
-                        transaction("bob", at(9, 59).plusMillis(999), 1.0),
-                        transaction("carol", at(10, 0), 5.0));
+                        transaction("alice", at(0, 10), 10.0, "m1"),
+                        transaction("bob", at(0, 20), 200.0, "m2"),
+                        transaction("alice", at(4, 0), 150.0, "m3"),
+                        transaction("alice", at(16, 0), 1.0, "m4"),
+                        e5,
+                        transaction("bob", at(15, 58), 3.0, "m6"));
 
-        List<FeatureUpdate> updates = run(SPEC, Map.of("transactions", transactions));
+        Output output = run(spec, Map.of("transactions", transactions));
 
-        long end1 = T0 + FIVE_MINUTES;
-        long end2 = T0 + 2 * FIVE_MINUTES;
-        long end3 = T0 + 3 * FIVE_MINUTES;
-        assertThat(updates)
+        long m5 = 5 * MINUTE;
+        assertThat(output.ofGroup("tumbling"))
                 .containsExactlyInAnyOrder(
-                        transactionsUpdate("alice", end1, 3, 13.0),
-                        transactionsUpdate("bob", end1, 1, 1.5),
-                        transactionsUpdate("carol", end1, 1, 100.0),
-                        transactionsUpdate("alice", end2, 1, 7.0),
-                        transactionsUpdate("bob", end2, 2, 4.0),
-                        transactionsUpdate("carol", end3, 1, 5.0));
+                        tumbling("alice", T0 + m5, 2, 2, 160.0, 1),
+                        tumbling("alice", T0 + 4 * m5, 1, 1, 1.0, 0),
+                        tumbling("bob", T0 + m5, 1, 1, 200.0, 1),
+                        tumbling("bob", T0 + 4 * m5, 1, 1, 3.0, 0));
+        assertThat(output.ofGroup("sliding"))
+                .containsExactlyInAnyOrder(
+                        sliding("alice", T0 + m5, 2, 160.0),
+                        sliding("alice", T0 + 2 * m5, 2, 160.0),
+                        sliding("alice", T0 + 3 * m5, 2, 160.0),
+                        sliding("alice", T0 + 3 * m5, 3, 162.0), // corrected by e5
+                        sliding("alice", T0 + 4 * m5, 1, 1.0),
+                        sliding("alice", T0 + 5 * m5, 1, 1.0),
+                        sliding("alice", T0 + 6 * m5, 1, 1.0),
+                        sliding("bob", T0 + m5, 1, 200.0),
+                        sliding("bob", T0 + 2 * m5, 1, 200.0),
+                        sliding("bob", T0 + 3 * m5, 1, 200.0),
+                        sliding("bob", T0 + 4 * m5, 1, 3.0),
+                        sliding("bob", T0 + 5 * m5, 1, 3.0),
+                        sliding("bob", T0 + 6 * m5, 1, 3.0));
+        assertThat(output.ofGroup("sessions"))
+                .containsExactlyInAnyOrder(
+                        session("alice", at(14, 0), 2, "m1"), // e1 + e3: [0:10, 14:00)
+                        session("alice", at(26, 0), 1, "m4"),
+                        session("bob", at(10, 20), 1, "m2"),
+                        session("bob", at(25, 58), 1, "m6"));
+        assertThat(Tiles.of(spec.group("rolling").orElseThrow(), output.ofGroup("rolling")))
+                .containsExactlyInAnyOrder(
+                        tile("alice", 0, at(0, 10), 1, 10.0, 0),
+                        tile("bob", 0, at(0, 20), 1, 200.0, 1),
+                        tile("alice", 4 * MINUTE, at(4, 0), 1, 150.0, 1),
+                        tile("alice", 16 * MINUTE, at(16, 0), 1, 1.0, 0),
+                        tile("bob", 15 * MINUTE, at(15, 58), 1, 3.0, 0));
+        assertThat(output.late())
+                .allSatisfy(late -> assertThat(late.event()).isEqualTo(e5))
+                .allSatisfy(late -> assertThat(late.stream()).isEqualTo("transactions"))
+                .extracting(LateEvent::group)
+                .containsExactlyInAnyOrder("tumbling", "sessions", "rolling");
     }
 
     @Test
-    void computesEveryGroupAndWindowOfASpecIntoTheOneSink() throws Exception {
+    void computesEveryGroupOfEveryStreamIntoTheOneSink() throws Exception {
         FeatureSpec spec =
                 SpecParser.parse(
                         "two-streams.yaml",
@@ -115,48 +170,84 @@ class FeatureJobTest {
                         new StreamEvent("m1", t + 1_000, Map.of()),
                         new StreamEvent("m1", t + 2_000, Map.of()));
 
-        List<FeatureUpdate> updates =
-                run(spec, Map.of("transactions", transactions, "sales", sales));
+        Output output = run(spec, Map.of("transactions", transactions, "sales", sales));
 
-        assertThat(updates)
+        assertThat(output.updates())
                 .containsExactlyInAnyOrder(
-                        new FeatureUpdate(
-                                "user", "u1", "user_spend", t + 60_000, Map.of("spend_1m", 5.0)),
-                        new FeatureUpdate(
-                                "user", "u1", "user_spend", t + 120_000, Map.of("spend_1m", 4.0)),
-                        new FeatureUpdate(
-                                "user", "u1", "user_spend", t + hour, Map.of("count_1h", 3L)),
-                        new FeatureUpdate(
+                        FeatureUpdate.values(
+                                "user", "u1", "user_spend", t + 60_000, 2, values("spend_1m", 5.0)),
+                        FeatureUpdate.values(
+                                "user",
+                                "u1",
+                                "user_spend",
+                                t + 120_000,
+                                1,
+                                values("spend_1m", 4.0)),
+                        FeatureUpdate.values(
+                                "user", "u1", "user_spend", t + hour, 3, values("count_1h", 3L)),
+                        FeatureUpdate.values(
                                 "merchant",
                                 "m1",
                                 "merchant_sales",
                                 t + 60_000,
-                                Map.of("sales_1m", 2L)));
+                                2,
+                                values("sales_1m", 2L)));
+        assertThat(output.late()).isEmpty();
     }
 
-    /** Runs the job over finite sources, whose final watermark closes every window. */
-    private List<FeatureUpdate> run(FeatureSpec spec, Map<String, List<StreamEvent>> eventsByStream)
-            throws Exception {
-        Map<String, Source<StreamEvent, ?, ?>> sources = new java.util.HashMap<>();
+    /**
+     * Runs the job over finite sources, one subtask each, with a watermark after every event and a
+     * tile update per event; the final watermark closes every window.
+     */
+    Output run(FeatureSpec spec, Map<String, List<StreamEvent>> eventsByStream) throws Exception {
+        Map<String, Source<StreamEvent, ?, ?>> sources = new HashMap<>();
         eventsByStream.forEach((stream, events) -> sources.put(stream, finiteSource(events)));
-        SharedReference<ConcurrentLinkedQueue<FeatureUpdate>> results =
+        SharedReference<ConcurrentLinkedQueue<FeatureUpdate>> updates =
+                sharedObjects.add(new ConcurrentLinkedQueue<>());
+        SharedReference<ConcurrentLinkedQueue<LateEvent>> late =
                 sharedObjects.add(new ConcurrentLinkedQueue<>());
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
         env.setParallelism(PARALLELISM);
 
-        new FeatureJob(spec, sources, new CollectingSink<>(results)).execute(env);
+        new FeatureJob(
+                        spec,
+                        sources,
+                        new CollectingSink<>(updates),
+                        new CollectingSink<>(late),
+                        TestEvents.deterministic())
+                .execute(env);
 
-        return List.copyOf(results.get());
+        return new Output(List.copyOf(updates.get()), List.copyOf(late.get()));
     }
 
-    /**
-     * The events in order, split into one contiguous run per source subtask, each emitted in order.
-     */
+    /** The events, emitted in order by one source subtask. */
     private Source<StreamEvent, ?, ?> finiteSource(List<StreamEvent> events) {
         SharedReference<List<StreamEvent>> shared = sharedObjects.add(List.copyOf(events));
         return new DataGeneratorSource<>(
                 index -> shared.get().get(Math.toIntExact(index)),
                 events.size(),
                 TypeInformation.of(StreamEvent.class));
+    }
+
+    private static FeatureUpdate session(
+            String user, Duration end, long count, String firstMerchant) {
+        return FeatureUpdate.values(
+                "user",
+                user,
+                "sessions",
+                T0 + end.toMillis(),
+                count,
+                values("session_count", count, "session_first_merchant", firstMerchant));
+    }
+
+    private static Tiles.View tile(
+            String user, long start, Duration newest, long version, double sum, long large) {
+        return new Tiles.View(
+                user,
+                "rolling",
+                T0 + start,
+                T0 + newest.toMillis(),
+                version,
+                values("large_3m_rolling", large, "sum_5m_rolling", sum));
     }
 }

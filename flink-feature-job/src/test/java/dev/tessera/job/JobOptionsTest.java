@@ -34,6 +34,7 @@ class JobOptionsTest {
         assertThat(options.webUiPort()).isEqualTo(8081);
         assertThat(options.parallelism()).isEmpty();
         assertThat(options.checkpointInterval()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(options.tileEmitInterval()).isEqualTo(Duration.ofMillis(200));
     }
 
     @Test
@@ -58,7 +59,9 @@ class JobOptionsTest {
                         "--delivery",
                         "exactly-once",
                         "--transactional-id-prefix",
-                        "tx");
+                        "tx",
+                        "--tile-emit-interval",
+                        "0ms");
 
         assertThat(options)
                 .isEqualTo(
@@ -73,7 +76,8 @@ class JobOptionsTest {
                                 true,
                                 18081,
                                 OptionalInt.of(4),
-                                Duration.ofMinutes(1)));
+                                Duration.ofMinutes(1),
+                                Duration.ZERO));
     }
 
     @Test
@@ -90,6 +94,8 @@ class JobOptionsTest {
                 .hasMessage("--group-id needs a value");
         assertThatThrownBy(() -> JobOptions.parse(with("--checkpoint-interval", "10")))
                 .hasMessageStartingWith("--checkpoint-interval: '10' is not a duration");
+        assertThatThrownBy(() -> JobOptions.parse(with("--tile-emit-interval", "fast")))
+                .hasMessageStartingWith("--tile-emit-interval: 'fast' is not a duration");
     }
 
     private static String[] with(String... more) {
