@@ -10,16 +10,23 @@ import static org.hamcrest.Matchers.lessThan;
 import static org.hamcrest.Matchers.nullValue;
 
 import dev.tessera.dev.TesseraTestResources;
+import dev.tessera.spec.agg.Accumulator;
 import dev.tessera.spec.avro.FeatureUpdate;
+import dev.tessera.spec.model.Feature;
+import dev.tessera.spec.model.FeatureGroup;
+import dev.tessera.spec.model.FeatureSpec;
 import dev.tessera.spec.store.RedisLayout;
-import io.quarkus.redis.datasource.RedisDataSource;
+import dev.tessera.spec.store.TileMerger;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import io.vertx.mutiny.core.buffer.Buffer;
+import io.vertx.mutiny.redis.client.Command;
+import io.vertx.mutiny.redis.client.Redis;
+import io.vertx.mutiny.redis.client.Request;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +40,8 @@ class FeatureResourceTest {
 
     static final String GROUP = "user_transactions_5m";
 
-    @Inject RedisDataSource redis;
+    @Inject Redis redisClient;
+    @Inject FeatureSpec spec;
 
     @Test
     void servesStoredValuesWithStatusEventTimeAndAge() {
@@ -136,18 +144,83 @@ class FeatureResourceTest {
                 .untilAsserted(() -> given().get("/v1/features/user/u1").then().statusCode(200));
     }
 
-    /** Stores values the way the writer does. */
+    @Test
+    void rollingFeaturesMergeTheTilesOfTheLastHourAtRequestTime() {
+        String user = unique();
+        long now = System.currentTimeMillis();
+        storeTile(user, now - Duration.ofMinutes(30).toMillis(), 10.0, 250.0);
+        storeTile(user, now - Duration.ofMinutes(2).toMillis(), 5.0);
+        storeTile(user, now - Duration.ofMinutes(90).toMillis(), 1000.0); // outside the hour
+
+        given().get(
+                        "/v1/features/user/{id}?names=txn_amount_sum_1h,large_txn_count_1h,txn_amount_min_1h",
+                        user)
+                .then()
+                .statusCode(200)
+                .body("features.txn_amount_sum_1h.value", equalTo(265.0f))
+                .body("features.txn_amount_sum_1h.status", equalTo("PRESENT"))
+                .body("features.large_txn_count_1h.value", equalTo(1))
+                .body("features.txn_amount_min_1h.value", equalTo(5.0f))
+                // Its age is that of the newest event any tile holds: 2 minutes.
+                .body(
+                        "features.txn_amount_sum_1h.age_ms",
+                        allOf(greaterThanOrEqualTo(120_000), lessThan(180_000)));
+    }
+
+    /** Stores windowed values the way the writer does. */
     private void store(String user, long eventTime, long count, double sum) {
         Map<String, Object> values = new LinkedHashMap<>();
         values.put("txn_count_5m", count);
         values.put("txn_amount_sum_5m", sum);
-        FeatureUpdate update = new FeatureUpdate("user", user, GROUP, eventTime, values);
-        List<String> args = new ArrayList<>();
-        args.add(RedisLayout.WRITE_SCRIPT);
-        args.add("1");
-        args.add(RedisLayout.key(update));
-        args.addAll(RedisLayout.writeArgs(update, Duration.ofHours(1)));
-        redis.execute("EVAL", args.toArray(String[]::new));
+        FeatureUpdate update = FeatureUpdate.values("user", user, GROUP, eventTime, count, values);
+        write(update, null);
+    }
+
+    /** Stores one tile of the 1-hour rolling group, holding these transaction amounts. */
+    private void storeTile(String user, long eventTime, double... amounts) {
+        FeatureGroup group = spec.group("user_transactions_1h").orElseThrow();
+        Map<String, byte[]> partials = new LinkedHashMap<>();
+        for (Feature feature : group.rollingFeatures()) {
+            Accumulator accumulator = feature.aggregation().newAccumulator();
+            for (double amount : amounts) {
+                Map<String, Object> event = Map.of("amount", amount);
+                if (feature.where().test(event)) {
+                    accumulator.add(feature.field() == null ? null : amount, eventTime);
+                }
+            }
+            partials.put(feature.name(), accumulator.encode());
+        }
+        long start = TileMerger.tileOf(eventTime, group.tile());
+        FeatureUpdate update =
+                FeatureUpdate.tile(
+                        "user",
+                        user,
+                        group.name(),
+                        eventTime,
+                        amounts.length,
+                        new FeatureUpdate.Tile(start, partials));
+        write(update, RedisLayout.encodeTile(update));
+    }
+
+    private void write(FeatureUpdate update, byte[] tile) {
+        FeatureGroup group = spec.group(update.group()).orElseThrow();
+        redisClient
+                .batch(
+                        List.of(
+                                Request.cmd(Command.SCRIPT)
+                                        .arg("LOAD")
+                                        .arg(RedisLayout.WRITE_SCRIPT),
+                                Request.cmd(Command.SCRIPT)
+                                        .arg("LOAD")
+                                        .arg(RedisLayout.WRITE_TILE_SCRIPT)))
+                .await()
+                .indefinitely();
+        Request eval = Request.cmd(Command.EVALSHA);
+        RedisLayout.evalShaArgs(update, group).forEach(eval::arg);
+        if (tile != null) {
+            eval.arg(Buffer.buffer(tile));
+        }
+        redisClient.send(eval).await().indefinitely();
     }
 
     private static String unique() {

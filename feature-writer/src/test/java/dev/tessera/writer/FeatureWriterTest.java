@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.tessera.dev.TesseraTestResources;
+import dev.tessera.spec.agg.Accumulator;
+import dev.tessera.spec.agg.Aggregations;
 import dev.tessera.spec.avro.AvroSchemas;
 import dev.tessera.spec.avro.FeatureUpdate;
 import dev.tessera.spec.model.FeatureSpec;
@@ -90,6 +92,42 @@ class FeatureWriterTest {
     }
 
     @Test
+    void aLateCorrectionOfTheSameWindowWinsByItsVersion() {
+        String user = unique();
+        send(user, 3_000, 2L, 20.0);
+        send(user, 3_000, 3L, 35.0); // the same window, one late event more
+
+        awaitStored(user, "txn_count_5m", "3");
+        assertThat(redis.hash(String.class).hgetall(key(user)))
+                .containsEntry("txn_amount_sum_5m", "35.0")
+                .containsEntry("txn_count_5m@v", "3");
+    }
+
+    @Test
+    void storesTilesByVersionAndDropsTilesNoReadCanReach() {
+        String user = unique();
+        String tiles = RedisLayout.tilesKey("user", user, "user_transactions_1h");
+        long minute = 60_000;
+        sendTile(user, 10 * minute, 2);
+        sendTile(user, 10 * minute, 1); // an older state of the same tile
+        sendTile(user, 11 * minute, 1);
+        // 61 minutes on, the tile at 10 minutes is beyond the hour plus one tile; 11 is not.
+        sendTile(user, 71 * minute, 1);
+
+        Map<String, String> stored =
+                await().atMost(Duration.ofSeconds(30))
+                        .until(
+                                () -> redis.hash(String.class).hgetall(tiles),
+                                hash -> hash.containsKey(Long.toString(71 * minute)));
+        assertThat(stored)
+                .containsEntry("@newest", Long.toString(71 * minute))
+                .doesNotContainKey(Long.toString(10 * minute))
+                .containsKey(Long.toString(11 * minute))
+                .containsEntry(11 * minute + "@v", "1");
+        assertThat(redis.key().pttl(tiles)).isPositive();
+    }
+
+    @Test
     void waitsForRedisAndLosesNothingWhileItIsDown() {
         String user = unique();
         TesseraTestResources.redis().stop();
@@ -112,10 +150,33 @@ class FeatureWriterTest {
         Map<String, Object> values = new LinkedHashMap<>();
         values.put("txn_count_5m", count);
         values.put("txn_amount_sum_5m", sum);
-        FeatureUpdate update = new FeatureUpdate("user", user, GROUP, eventTime, values);
+        send(FeatureUpdate.values("user", user, GROUP, eventTime, count, values));
+    }
+
+    /** A tile of the example's 1-hour rolling group holding {@code events} counted events. */
+    private static void sendTile(String user, long start, long events) {
+        Map<String, byte[]> partials = new LinkedHashMap<>();
+        Accumulator count = Aggregations.parse("count").newAccumulator();
+        for (int i = 0; i < events; i++) {
+            count.add(null, start);
+        }
+        partials.put("large_txn_count_1h", count.encode());
+        send(
+                FeatureUpdate.tile(
+                        "user",
+                        user,
+                        "user_transactions_1h",
+                        start,
+                        events,
+                        new FeatureUpdate.Tile(start, partials)));
+    }
+
+    private static void send(FeatureUpdate update) {
         producer.send(
                 new ProducerRecord<>(
-                        FeatureSpec.DEFAULT_FEATURE_TOPIC, user, AvroSchemas.toAvro(update)));
+                        FeatureSpec.DEFAULT_FEATURE_TOPIC,
+                        update.entityId(),
+                        AvroSchemas.toAvro(update)));
         producer.flush();
     }
 

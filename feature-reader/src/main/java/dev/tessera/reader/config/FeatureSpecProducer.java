@@ -3,6 +3,7 @@ package dev.tessera.reader.config;
 import dev.tessera.spec.model.FeatureSpec;
 import dev.tessera.spec.parse.SpecParser;
 import io.quarkus.runtime.Startup;
+import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 import java.time.Clock;
@@ -19,9 +20,9 @@ public class FeatureSpecProducer {
         return SpecParser.parse(config.specPath());
     }
 
-    /** The clock ages are measured with. */
+    /** The clock ages and rolling windows are measured with (normal-scoped: tests replace it). */
     @Produces
-    @Singleton
+    @ApplicationScoped
     Clock clock() {
         return Clock.systemUTC();
     }

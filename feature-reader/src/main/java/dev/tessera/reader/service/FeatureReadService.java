@@ -4,13 +4,17 @@ import dev.tessera.reader.config.ReaderConfig;
 import dev.tessera.reader.store.FeatureStore;
 import dev.tessera.spec.model.Entity;
 import dev.tessera.spec.model.Feature;
+import dev.tessera.spec.model.FeatureGroup;
 import dev.tessera.spec.model.FeatureSpec;
+import dev.tessera.spec.store.StoredTile;
 import dev.tessera.spec.store.StoredValue;
+import dev.tessera.spec.store.TileMerger;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -64,7 +68,14 @@ public class FeatureReadService {
         List<FeatureStore.Read> reads = new ArrayList<>(ids.size() * byGroup.size());
         for (String id : ids) {
             byGroup.forEach(
-                    (group, fs) -> reads.add(new FeatureStore.Read(entity.name(), id, group, fs)));
+                    (group, fs) ->
+                            reads.add(
+                                    new FeatureStore.Read(
+                                            entity.name(),
+                                            id,
+                                            group,
+                                            fs.stream().filter(f -> !f.isRolling()).toList(),
+                                            fs.stream().anyMatch(Feature::isRolling))));
         }
         return store.read(reads).map(stored -> answer(entity, ids, features, reads, stored));
     }
@@ -74,19 +85,25 @@ public class FeatureReadService {
             List<String> ids,
             List<Feature> features,
             List<FeatureStore.Read> reads,
-            List<List<StoredValue>> stored) {
+            List<FeatureStore.Stored> stored) {
         long now = clock.millis();
         int groupsPerId = reads.size() / ids.size();
         List<EntityFeatures> answers = new ArrayList<>(ids.size());
         for (int i = 0; i < ids.size(); i++) {
-            Map<Feature, FeatureValue> found = new LinkedHashMap<>();
+            Map<Feature, FeatureValue> found = new HashMap<>();
             for (int g = 0; g < groupsPerId; g++) {
                 int r = i * groupsPerId + g;
-                List<Feature> groupFeatures = reads.get(r).features();
-                for (int f = 0; f < groupFeatures.size(); f++) {
-                    found.put(
-                            groupFeatures.get(f),
-                            value(groupFeatures.get(f), stored.get(r).get(f), now));
+                FeatureStore.Read read = reads.get(r);
+                FeatureStore.Stored values = stored.get(r);
+                for (int f = 0; f < read.windowed().size(); f++) {
+                    Feature feature = read.windowed().get(f);
+                    found.put(feature, value(feature, values.values().get(f), now));
+                }
+                if (read.tiles()) {
+                    FeatureGroup group = spec.group(read.group()).orElseThrow();
+                    for (Feature feature : group.rollingFeatures()) {
+                        found.put(feature, rollingValue(feature, group, values.tiles(), now));
+                    }
                 }
             }
             Map<String, FeatureValue> ordered = new LinkedHashMap<>();
@@ -94,6 +111,20 @@ public class FeatureReadService {
             answers.add(new EntityFeatures(entity.name(), ids.get(i), ordered));
         }
         return answers;
+    }
+
+    /**
+     * A rolling feature merged from its group's tiles as of now; its event time is the newest one
+     * any tile holds, MISSING when no tile is stored.
+     */
+    private static FeatureValue rollingValue(
+            Feature feature, FeatureGroup group, List<StoredTile> tiles, long now) {
+        if (tiles.isEmpty()) {
+            return FeatureValue.MISSING;
+        }
+        long newest = tiles.stream().mapToLong(StoredTile::newestEventTime).max().orElseThrow();
+        Object value = TileMerger.valueAsOf(feature, group.tile(), tiles, now);
+        return value(feature, new StoredValue(value, newest), now);
     }
 
     private static FeatureValue value(Feature feature, StoredValue stored, long now) {

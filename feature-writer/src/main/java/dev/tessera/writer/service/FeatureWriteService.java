@@ -12,8 +12,9 @@ import java.util.List;
 import org.jboss.logging.Logger;
 
 /**
- * Writes feature updates with their group's TTL. While Redis fails, the batch is retried with
- * backoff for as long as it takes: nothing is skipped, and the consumer does not move past it.
+ * Writes feature updates under their group's layout and TTL. While Redis fails, the batch is
+ * retried with backoff for as long as it takes: nothing is skipped, and the consumer does not move
+ * past it.
  */
 @ApplicationScoped
 public class FeatureWriteService {
@@ -40,7 +41,7 @@ public class FeatureWriteService {
                 LOG.warnf("skipping an update of unknown feature group '%s'", update.group());
                 continue;
             }
-            writes.add(new FeatureStore.Write(update, group.ttl()));
+            writes.add(new FeatureStore.Write(update, group));
         }
         if (writes.isEmpty()) {
             return Uni.createFrom().voidItem();
