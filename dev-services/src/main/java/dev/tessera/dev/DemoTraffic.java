@@ -3,6 +3,7 @@ package dev.tessera.dev;
 import dev.tessera.spec.model.FeatureSpec;
 import dev.tessera.spec.model.Field;
 import dev.tessera.spec.model.Stream;
+import dev.tessera.spec.model.Window;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -12,15 +13,17 @@ import java.time.Duration;
 import java.util.Random;
 
 /**
- * Synthetic events for every stream of a {@code features.yaml}, posted to the gateway: first the
- * last ten minutes of history, so windows close and features appear at once, then live events. The
- * events follow the streams' declarations, so a new stream gets traffic without code.
+ * Synthetic events for every stream of a {@code features.yaml}, posted to the gateway: first two
+ * hours of history, so windows close and features appear at once, then live events. The events
+ * follow the streams' declarations, so a new stream gets traffic without code. A stream with
+ * session features falls silent for longer than its session gap before the live events, so the
+ * sessions of the history close.
  */
-final class DemoTraffic implements Runnable {
+public final class DemoTraffic implements Runnable {
 
-    static final int ENTITIES = 20;
-    static final Duration HISTORY = Duration.ofMinutes(10);
-    static final Duration HISTORY_STEP = Duration.ofSeconds(5);
+    public static final int ENTITIES = 20;
+    static final Duration HISTORY = Duration.ofHours(2);
+    static final Duration HISTORY_STEP = Duration.ofSeconds(30);
     static final Duration LIVE_INTERVAL = Duration.ofSeconds(1);
 
     private final FeatureSpec spec;
@@ -29,21 +32,18 @@ final class DemoTraffic implements Runnable {
     private final Random random = new Random();
     private long sent;
 
-    DemoTraffic(FeatureSpec spec, String gatewayUrl) {
+    public DemoTraffic(FeatureSpec spec, String gatewayUrl) {
         this.spec = spec;
         this.gatewayUrl = gatewayUrl;
     }
 
     @Override
     public void run() {
-        long start = System.currentTimeMillis() - HISTORY.toMillis();
-        for (long ts = start; ts < System.currentTimeMillis(); ts += HISTORY_STEP.toMillis()) {
-            postAll(ts);
-        }
+        postHistory();
         System.out.printf("demo: posted %d events of history; now streaming live events%n", sent);
         long nextReport = System.currentTimeMillis() + 60_000;
         while (!Thread.currentThread().isInterrupted()) {
-            postAll(System.currentTimeMillis());
+            postLive();
             if (System.currentTimeMillis() > nextReport) {
                 System.out.printf("demo: %d events posted%n", sent);
                 nextReport += 60_000;
@@ -52,17 +52,49 @@ final class DemoTraffic implements Runnable {
         }
     }
 
+    /** Posts the history: two hours of events, up to now. */
+    public void postHistory() {
+        long now = System.currentTimeMillis();
+        for (long ts = now - HISTORY.toMillis(); ts < now; ts += HISTORY_STEP.toMillis()) {
+            for (Stream stream : spec.streams()) {
+                if (ts < now - silenceBeforeLive(stream).toMillis()) {
+                    post(stream, ts);
+                }
+            }
+        }
+    }
+
+    /** Posts one round of live events, stamped now. */
+    public void postLive() {
+        postAll(System.currentTimeMillis());
+    }
+
     private void postAll(long ts) {
         for (Stream stream : spec.streams()) {
-            StringBuilder ndjson = new StringBuilder();
-            for (int entity = 1; entity <= ENTITIES; entity++) {
-                if (random.nextInt(3) == 0) {
-                    continue; // not every entity is active at every moment
-                }
-                ndjson.append(event(stream, entity, ts)).append('\n');
-            }
-            post(stream, ndjson.toString());
+            post(stream, ts);
         }
+    }
+
+    /** Events of some entities at about {@code ts}. */
+    private void post(Stream stream, long ts) {
+        StringBuilder ndjson = new StringBuilder();
+        for (int entity = 1; entity <= ENTITIES; entity++) {
+            if (random.nextInt(3) == 0) {
+                continue; // not every entity is active at every moment
+            }
+            ndjson.append(event(stream, entity, ts)).append('\n');
+        }
+        post(stream, ndjson.toString());
+    }
+
+    /** Longer than the stream's longest session gap, or nothing for a stream without sessions. */
+    private Duration silenceBeforeLive(Stream stream) {
+        return spec.groupsOf(stream).stream()
+                .flatMap(group -> group.features().stream())
+                .filter(feature -> feature.window() instanceof Window.Session)
+                .map(feature -> feature.window().size().plusMinutes(5))
+                .max(Duration::compareTo)
+                .orElse(Duration.ZERO);
     }
 
     private String event(Stream stream, int entity, long ts) {

@@ -175,6 +175,7 @@ public final class LocalPipeline implements AutoCloseable {
         // the default 7-day time retention would delete at once.
         for (Stream stream : featureSpec.streams()) {
             createIfMissing(stream.topic(), Map.of("retention.ms", "-1"));
+            createIfMissing(stream.lateTopic(), Map.of());
         }
         createIfMissing(featureSpec.featureTopic(), Map.of());
     }
