@@ -99,7 +99,8 @@ public final class AvroSchemas {
         Map<String, Object> values = new LinkedHashMap<>();
         ((Map<?, ?>) record.get("values")).forEach((k, v) -> values.put(k.toString(), plain(v)));
         FeatureUpdate.Tile tile = null;
-        if (record.get("tile") instanceof GenericRecord avroTile) {
+        // Records written with an older schema version lack the later fields: their defaults apply.
+        if (record.hasField("tile") && record.get("tile") instanceof GenericRecord avroTile) {
             Map<String, byte[]> partials = new LinkedHashMap<>();
             ((Map<?, ?>) avroTile.get("partials"))
                     .forEach((k, v) -> partials.put(k.toString(), bytes((ByteBuffer) v)));
@@ -110,7 +111,7 @@ public final class AvroSchemas {
                 record.get("entity_id").toString(),
                 record.get("group").toString(),
                 (Long) record.get("event_time"),
-                (Long) record.get("version"),
+                record.hasField("version") ? (Long) record.get("version") : 0L,
                 values,
                 tile);
     }
