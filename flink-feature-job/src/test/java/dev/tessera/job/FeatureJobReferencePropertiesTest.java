@@ -93,6 +93,7 @@ class FeatureJobReferencePropertiesTest {
                   avg_b_4s: {aggregation: avg, field: v, where: tag != 'b', window: tumbling(4s)}
                   tags_6s: {aggregation: distinct_count, field: tag, window: rolling(6s)}
                   last_3_4s: {aggregation: last_n(3), field: tag, window: 'sliding(4s, 1s)'}
+                  min_4s: {aggregation: min, field: v, window: tumbling(4s)}
             """;
 
     /** Events and results, by run, reached from the job through the JVM (MiniCluster). */
