@@ -15,15 +15,11 @@ import dev.tessera.spec.avro.FeatureUpdate;
 import dev.tessera.spec.model.Feature;
 import dev.tessera.spec.model.FeatureGroup;
 import dev.tessera.spec.model.FeatureSpec;
-import dev.tessera.spec.store.RedisLayout;
 import dev.tessera.spec.store.TileMerger;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
-import io.vertx.mutiny.core.buffer.Buffer;
-import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Redis;
-import io.vertx.mutiny.redis.client.Request;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
@@ -173,7 +169,7 @@ class FeatureResourceTest {
         values.put("txn_count_5m", count);
         values.put("txn_amount_sum_5m", sum);
         FeatureUpdate update = FeatureUpdate.values("user", user, GROUP, eventTime, count, values);
-        write(update, null);
+        StoredUpdates.write(redisClient, spec, List.of(update));
     }
 
     /** Stores one tile of the 1-hour rolling group, holding these transaction amounts. */
@@ -199,28 +195,7 @@ class FeatureResourceTest {
                         eventTime,
                         amounts.length,
                         new FeatureUpdate.Tile(start, partials));
-        write(update, RedisLayout.encodeTile(update));
-    }
-
-    private void write(FeatureUpdate update, byte[] tile) {
-        FeatureGroup group = spec.group(update.group()).orElseThrow();
-        redisClient
-                .batch(
-                        List.of(
-                                Request.cmd(Command.SCRIPT)
-                                        .arg("LOAD")
-                                        .arg(RedisLayout.WRITE_SCRIPT),
-                                Request.cmd(Command.SCRIPT)
-                                        .arg("LOAD")
-                                        .arg(RedisLayout.WRITE_TILE_SCRIPT)))
-                .await()
-                .indefinitely();
-        Request eval = Request.cmd(Command.EVALSHA);
-        RedisLayout.evalShaArgs(update, group).forEach(eval::arg);
-        if (tile != null) {
-            eval.arg(Buffer.buffer(tile));
-        }
-        redisClient.send(eval).await().indefinitely();
+        StoredUpdates.write(redisClient, spec, List.of(update));
     }
 
     private static String unique() {

@@ -6,19 +6,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tessera.dev.TesseraTestResources;
-import dev.tessera.spec.avro.FeatureUpdate;
 import dev.tessera.spec.model.Feature;
 import dev.tessera.spec.model.FeatureSpec;
 import dev.tessera.spec.reference.Event;
 import dev.tessera.spec.reference.Reference;
-import dev.tessera.spec.store.RedisLayout;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusMock;
 import io.quarkus.test.junit.QuarkusTest;
-import io.vertx.mutiny.core.buffer.Buffer;
-import io.vertx.mutiny.redis.client.Command;
 import io.vertx.mutiny.redis.client.Redis;
-import io.vertx.mutiny.redis.client.Request;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
@@ -71,7 +66,7 @@ class RollingReadTest {
             Collections.sort(events, (a, b) -> Long.compare(a.eventTime(), b.eventTime()));
             shuffleNeighbours(events, random); // disorder, some of it beyond the 5 s bound
             Reference.Result result = new Reference(spec).run(events);
-            write(result.updates());
+            StoredUpdates.write(redis, spec, result.updates());
 
             long newest = events.stream().mapToLong(Event::eventTime).max().orElseThrow();
             for (int read = 0; read < 8; read++) {
@@ -110,30 +105,5 @@ class RollingReadTest {
                 Collections.swap(events, i - 1, i);
             }
         }
-    }
-
-    /** Writes updates in order, as the writer does. */
-    private void write(List<FeatureUpdate> updates) {
-        redis.batch(
-                        List.of(
-                                Request.cmd(Command.SCRIPT)
-                                        .arg("LOAD")
-                                        .arg(RedisLayout.WRITE_SCRIPT),
-                                Request.cmd(Command.SCRIPT)
-                                        .arg("LOAD")
-                                        .arg(RedisLayout.WRITE_TILE_SCRIPT)))
-                .await()
-                .indefinitely();
-        List<Request> requests = new ArrayList<>();
-        for (FeatureUpdate update : updates) {
-            Request eval = Request.cmd(Command.EVALSHA);
-            RedisLayout.evalShaArgs(update, spec.group(update.group()).orElseThrow())
-                    .forEach(eval::arg);
-            if (update.tile() != null) {
-                eval.arg(Buffer.buffer(RedisLayout.encodeTile(update)));
-            }
-            requests.add(eval);
-        }
-        redis.batch(requests).await().indefinitely();
     }
 }
