@@ -1,0 +1,120 @@
+package dev.tessera.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.tessera.spec.model.FeatureSpec;
+import dev.tessera.spec.model.Stream;
+import dev.tessera.spec.parse.SpecParser;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.yaml.snakeyaml.Yaml;
+
+/**
+ * The Kubernetes manifests agree with {@code features.yaml} and the code: every stream has its
+ * topics, every part reads the spec from the ConfigMap and reaches Kafka by the cluster's name. No
+ * Kubernetes runs here, so this is what checks them.
+ */
+class DeploymentManifestsTest {
+
+    static final Path K8S = PipelineEndToEndTest.ROOT.resolve("k8s");
+    static final FeatureSpec SPEC =
+            SpecParser.parse(PipelineEndToEndTest.ROOT.resolve("features.yaml"));
+
+    final List<Map<String, Object>> manifests = load();
+
+    @Test
+    void everyStreamHasItsTopicAndLateTopicAndTheFeatureTopicExists() {
+        List<String> topics = names("KafkaTopic");
+        for (Stream stream : SPEC.streams()) {
+            assertThat(topics).contains(stream.topic(), stream.lateTopic());
+        }
+        assertThat(topics).contains(SPEC.featureTopic());
+    }
+
+    @Test
+    void everyPartReadsTheSpecFromTheConfigMapAndReachesKafkaByItsClusterName() {
+        String bootstrap = names("Kafka").get(0) + "-kafka-bootstrap:9092";
+        for (Map<String, Object> deployment : ofKind("Deployment")) {
+            Map<String, Object> pod = map(map(map(deployment, "spec"), "template"), "spec");
+            if (name(deployment).equals("apicurio-registry")) {
+                continue;
+            }
+            Map<String, Object> container = list(pod, "containers").get(0);
+            Map<String, String> env =
+                    list(container, "env").stream()
+                            .collect(
+                                    Collectors.toMap(
+                                            e -> (String) e.get("name"),
+                                            e -> (String) e.get("value")));
+            assertThat(env)
+                    .as(name(deployment))
+                    .containsEntry("TESSERA_SPEC_PATH", "/config/features.yaml");
+            if (env.containsKey("KAFKA_BOOTSTRAP_SERVERS")) {
+                assertThat(env.get("KAFKA_BOOTSTRAP_SERVERS")).isEqualTo(bootstrap);
+            }
+            assertThat(list(pod, "volumes").get(0))
+                    .isEqualTo(
+                            Map.of(
+                                    "name",
+                                    "features",
+                                    "configMap",
+                                    Map.of("name", "tessera-features")));
+        }
+
+        Map<String, Object> flink = ofKind("FlinkDeployment").get(0);
+        Map<String, Object> job = map(map(flink, "spec"), "job");
+        assertThat(job.get("entryClass")).isEqualTo("dev.tessera.job.FeatureJob");
+        @SuppressWarnings("unchecked")
+        List<String> args = (List<String>) job.get("args");
+        assertThat(args.get(args.indexOf("--spec") + 1)).isEqualTo("/config/features.yaml");
+        assertThat(args.get(args.indexOf("--bootstrap-servers") + 1)).isEqualTo(bootstrap);
+    }
+
+    private List<String> names(String kind) {
+        return ofKind(kind).stream().map(DeploymentManifestsTest::name).toList();
+    }
+
+    private List<Map<String, Object>> ofKind(String kind) {
+        return manifests.stream().filter(m -> kind.equals(m.get("kind"))).toList();
+    }
+
+    private static String name(Map<String, Object> manifest) {
+        return (String) map(manifest, "metadata").get("name");
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> map(Map<String, Object> parent, String key) {
+        return (Map<String, Object>) parent.get(key);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> list(Map<String, Object> parent, String key) {
+        return (List<Map<String, Object>>) parent.get(key);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Map<String, Object>> load() {
+        List<Map<String, Object>> manifests = new ArrayList<>();
+        try (var files = Files.list(K8S)) {
+            for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
+                try (Reader reader = Files.newBufferedReader(file)) {
+                    for (Object document : new Yaml().loadAll(reader)) {
+                        if (document != null) {
+                            manifests.add((Map<String, Object>) document);
+                        }
+                    }
+                }
+            }
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return manifests;
+    }
+}
