@@ -243,6 +243,29 @@ class SpecParserTest {
     }
 
     @Test
+    void streamsCanDedupeOnAnIdField() {
+        FeatureSpec spec =
+                SpecParser.parse(
+                        "features.yaml",
+                        VALID.replace(
+                                "    entity: user\n    fields:",
+                                "    entity: user\n    dedupe: {field: merchant, within: 1h}\n    fields:"));
+        assertThat(spec.stream("transactions").orElseThrow().dedupe())
+                .isEqualTo(new Stream.Dedupe("merchant", Duration.ofHours(1)));
+        assertThat(
+                        SpecParser.parse("features.yaml", VALID).stream("transactions")
+                                .orElseThrow()
+                                .dedupe())
+                .isNull();
+        assertProblem(
+                VALID.replace(
+                        "    entity: user\n    fields:",
+                        "    entity: user\n    dedupe: {field: amount}\n    fields:"),
+                7,
+                "dedupes on 'amount', which must be one of its string fields");
+    }
+
+    @Test
     void invalidYamlIsReportedWithItsLine() {
         assertProblem("entities:\n  user: [\n", 3, "not valid YAML");
     }

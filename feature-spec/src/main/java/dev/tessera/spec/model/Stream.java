@@ -21,7 +21,15 @@ public record Stream(
         List<Field> fields,
         Duration outOfOrderness,
         Duration idleness,
-        Duration allowedLateness) {
+        Duration allowedLateness,
+        Dedupe dedupe) {
+
+    /**
+     * Events with the same value of {@code field} (per entity id) are one event: a retried POST or
+     * a replayed record counts once, as long as its first copy arrived less than {@code within}
+     * before.
+     */
+    public record Dedupe(String field, Duration within) {}
 
     public Optional<Field> field(String fieldName) {
         return fields.stream().filter(f -> f.name().equals(fieldName)).findFirst();

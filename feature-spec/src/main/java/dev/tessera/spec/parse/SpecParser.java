@@ -45,6 +45,7 @@ public final class SpecParser {
     private static final Pattern CALL = Pattern.compile("([a-z_]+)\\((.*)\\)");
     private static final Duration DEFAULT_OUT_OF_ORDERNESS = Duration.ofSeconds(5);
     private static final Duration DEFAULT_IDLENESS = Duration.ofSeconds(30);
+    private static final Duration DEFAULT_DEDUPE_WITHIN = Duration.ofHours(24);
     private static final Set<String> WINDOW_KINDS =
             Set.of("tumbling", "sliding", "session", "rolling");
 
@@ -128,7 +129,8 @@ public final class SpecParser {
                                 "time_field",
                                 "fields",
                                 "watermark",
-                                "allowed_lateness"));
+                                "allowed_lateness",
+                                "dedupe"));
         String topic = s.containsKey("topic") ? s.get("topic").scalar("topic") : name;
         YamlNode entityNode = YamlNode.required(node, s, "entity", what);
         Entity entity = entityRef(entityNode, what);
@@ -178,6 +180,8 @@ public final class SpecParser {
                 s.containsKey("allowed_lateness")
                         ? nonNegative(s.get("allowed_lateness"), "allowed_lateness")
                         : Duration.ZERO;
+        Stream.Dedupe dedupe =
+                s.containsKey("dedupe") ? dedupe(s.get("dedupe"), what, fields) : null;
         streams.put(
                 name,
                 new Stream(
@@ -188,7 +192,27 @@ public final class SpecParser {
                         List.copyOf(fields),
                         outOfOrderness,
                         idleness,
-                        allowedLateness));
+                        allowedLateness,
+                        dedupe));
+    }
+
+    private static Stream.Dedupe dedupe(YamlNode node, String what, List<Field> fields) {
+        Map<String, YamlNode> d = node.entries("the dedupe of " + what, Set.of("field", "within"));
+        YamlNode fieldNode = YamlNode.required(node, d, "field", "the dedupe of " + what);
+        String fieldName = fieldNode.scalar("field");
+        Field field = findField(fields, fieldName);
+        if (field == null || field.type() != FieldType.STRING) {
+            throw fieldNode.error(
+                    what
+                            + " dedupes on '"
+                            + fieldName
+                            + "', which must be one of its string fields");
+        }
+        Duration within =
+                d.containsKey("within")
+                        ? duration(d.get("within"), "within")
+                        : DEFAULT_DEDUPE_WITHIN;
+        return new Stream.Dedupe(fieldName, within);
     }
 
     private Field readField(String name, YamlNode typeNode) {

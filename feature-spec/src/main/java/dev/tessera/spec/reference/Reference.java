@@ -92,8 +92,9 @@ public final class Reference {
             }
             long newest = Long.MIN_VALUE;
             long watermark = Long.MIN_VALUE;
+            Set<List<Object>> seenIds = new HashSet<>();
             for (Event event : arrivals) {
-                if (!event.stream().equals(stream.name())) {
+                if (!event.stream().equals(stream.name()) || isDuplicate(stream, event, seenIds)) {
                     continue;
                 }
                 for (Operator operator : operators) {
@@ -113,6 +114,19 @@ public final class Reference {
             }
         }
         return new Result(updates, late, tiled);
+    }
+
+    /**
+     * Whether an event repeats the dedupe id of an earlier one of its entity (ids are remembered
+     * for the whole run: tests stay within the stream's dedupe window). A duplicate's time never
+     * moves the watermark: the first copy had the same.
+     */
+    private static boolean isDuplicate(Stream stream, Event event, Set<List<Object>> seenIds) {
+        if (stream.dedupe() == null) {
+            return false;
+        }
+        Object id = event.fields().get(stream.dedupe().field());
+        return id != null && !seenIds.add(List.of(event.entityId(), id));
     }
 
     private List<Operator> operators(

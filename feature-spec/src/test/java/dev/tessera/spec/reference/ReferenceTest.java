@@ -93,6 +93,47 @@ class ReferenceTest {
         assertThat(store.tiles()).hasSize(6);
     }
 
+    @Test
+    void duplicatesOfAnEventCountOnce() {
+        FeatureSpec spec =
+                SpecParser.parse(
+                        "dedupe.yaml",
+                        """
+                        entities: {user: {key: user_id}}
+                        streams:
+                          s:
+                            entity: user
+                            dedupe: {field: id}
+                            fields: {user_id: string, id: 'string?', ts: timestamp}
+                        feature_groups:
+                          g:
+                            entity: user
+                            stream: s
+                            ttl: 1d
+                            features:
+                              n: {aggregation: count, window: tumbling(10s)}
+                        """);
+        List<Event> events =
+                List.of(
+                        withId("a", 1_000),
+                        withId("b", 2_000),
+                        withId("a", 1_000), // a retry
+                        withId(null, 3_000), // no id: never a duplicate
+                        withId(null, 3_000));
+
+        StoreModel store = new Reference(spec).run(events).store(spec);
+
+        assertThat(store.value("u", "n")).isEqualTo(new StoreModel.Value(4L, 10_000, 4));
+    }
+
+    private static Event withId(String id, long ts) {
+        Map<String, Object> fields = new java.util.HashMap<>(Map.of("user_id", "u", "ts", ts));
+        if (id != null) {
+            fields.put("id", id);
+        }
+        return new Event("s", "u", ts, fields);
+    }
+
     private List<String> updatesOf(String feature) {
         List<String> updates = new ArrayList<>();
         for (FeatureUpdate update : result.updates()) {
