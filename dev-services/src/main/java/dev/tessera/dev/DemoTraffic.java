@@ -11,6 +11,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Random;
+import java.util.UUID;
 
 /**
  * Synthetic events for every stream of a {@code features.yaml}, posted to the gateway: first two
@@ -112,6 +113,9 @@ public final class DemoTraffic implements Runnable {
                         .append('"');
             } else if (field.name().equals(stream.timeField())) {
                 json.append(ts + random.nextInt(1000));
+            } else if (stream.dedupe() != null && field.name().equals(stream.dedupe().field())) {
+                // Unique, as a producer's event ids are: repeated ones would count once.
+                json.append('"').append(UUID.randomUUID()).append('"');
             } else {
                 json.append(value(field));
             }

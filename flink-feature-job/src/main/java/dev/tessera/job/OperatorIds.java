@@ -23,6 +23,11 @@ public final class OperatorIds {
         return "source-" + stream.name();
     }
 
+    /** Drops repeated events of a stream with a dedupe field: e.g. {@code dedupe-transactions}. */
+    public static String dedupe(Stream stream) {
+        return "dedupe-" + stream.name();
+    }
+
     /**
      * The operator of a group's features over one window: e.g. {@code
      * window-user_transactions_5m-tumbling-5m}, {@code

@@ -120,6 +120,26 @@ class EventResourceTest {
     }
 
     @Test
+    void anIdempotencyKeyNamesTheEventsSoARetryRepeatsTheirIds() {
+        String user = unique("user");
+        String body =
+                "[%s, {\"event_id\": \"mine\", \"user_id\": \"%s\", \"amount\": 2.0, \"merchant\": \"m\", \"ts\": 1}]"
+                        .formatted(event(user, 1.0, 1L), user);
+        for (int attempt = 0; attempt < 2; attempt++) {
+            given().contentType(ContentType.JSON)
+                    .header(EventResource.IDEMPOTENCY_KEY, "order-" + user)
+                    .body(body)
+                    .post("/v1/events/transactions")
+                    .then()
+                    .statusCode(202);
+        }
+
+        assertThat(TopicReader.recordsOf(TOPIC, user, 4))
+                .extracting(r -> r.value().get("event_id").toString())
+                .containsExactly("order-" + user + ":0", "mine", "order-" + user + ":0", "mine");
+    }
+
+    @Test
     void malformedJsonIsA400Problem() {
         given().contentType(EventResource.NDJSON)
                 .body(bytes(event("u", 1.0, 1L) + "\n{not json\n"))

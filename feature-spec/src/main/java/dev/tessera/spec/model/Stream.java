@@ -1,5 +1,6 @@
 package dev.tessera.spec.model;
 
+import java.io.Serializable;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -29,7 +30,7 @@ public record Stream(
      * a replayed record counts once, as long as its first copy arrived less than {@code within}
      * before.
      */
-    public record Dedupe(String field, Duration within) {}
+    public record Dedupe(String field, Duration within) implements Serializable {}
 
     public Optional<Field> field(String fieldName) {
         return fields.stream().filter(f -> f.name().equals(fieldName)).findFirst();

@@ -17,6 +17,7 @@ import jakarta.ws.rs.core.Response;
 public class EventResource {
 
     public static final String NDJSON = "application/x-ndjson";
+    public static final String IDEMPOTENCY_KEY = "Idempotency-Key";
 
     private final EventIngestService ingest;
 
@@ -34,9 +35,10 @@ public class EventResource {
     public Uni<Response> post(
             @PathParam("stream") String stream,
             @HeaderParam(HttpHeaders.CONTENT_TYPE) String contentType,
+            @HeaderParam(IDEMPOTENCY_KEY) String idempotencyKey,
             byte[] body) {
         boolean ndjson = contentType != null && contentType.startsWith(NDJSON);
-        return ingest.ingest(stream, body, ndjson)
+        return ingest.ingest(stream, body, ndjson, idempotencyKey)
                 .map(n -> Response.accepted(new Accepted(n)).build());
     }
 }

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.UUID;
 import java.util.stream.Collectors;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
@@ -27,6 +28,8 @@ import org.apache.avro.generic.GenericRecord;
 @ApplicationScoped
 public class EventValidator {
 
+    private static final int MAX_IDEMPOTENCY_KEY = 200;
+
     private final Map<String, Schema> schemas;
     private final int maxEntityIdLength;
 
@@ -37,14 +40,34 @@ public class EventValidator {
         this.maxEntityIdLength = config.gateway().maxEntityIdLength();
     }
 
-    /** The events as Avro records, or an {@link InvalidEventsException} listing every problem. */
-    public List<GenericRecord> validate(Stream stream, List<JsonNode> events) {
+    /**
+     * The events as Avro records, or an {@link InvalidEventsException} listing every problem. On a
+     * stream that dedupes, an event without an id gets {@code <idempotencyKey>:<index>}, or a
+     * random one when the request has no key.
+     */
+    public List<GenericRecord> validate(
+            Stream stream, List<JsonNode> events, String idempotencyKey) {
+        if (idempotencyKey != null
+                && (idempotencyKey.isBlank() || idempotencyKey.length() > MAX_IDEMPOTENCY_KEY)) {
+            throw new InvalidEventsException(
+                    "the Idempotency-Key header must be 1 to "
+                            + MAX_IDEMPOTENCY_KEY
+                            + " characters",
+                    List.of(new Violation(0, null, "bad Idempotency-Key")));
+        }
         Schema schema = schemas.get(stream.name());
         List<GenericRecord> records = new ArrayList<>(events.size());
         List<Violation> violations = new ArrayList<>();
         for (int i = 0; i < events.size(); i++) {
             GenericRecord record = toRecord(stream, schema, events.get(i), i, violations);
             if (record != null) {
+                if (stream.dedupe() != null && record.get(stream.dedupe().field()) == null) {
+                    record.put(
+                            stream.dedupe().field(),
+                            idempotencyKey != null
+                                    ? idempotencyKey + ":" + i
+                                    : UUID.randomUUID().toString());
+                }
                 records.add(record);
             }
         }
