@@ -34,13 +34,24 @@ import org.apache.kafka.common.errors.TopicExistsException;
  */
 public final class LocalPipeline implements AutoCloseable {
 
-    /** Every port of the pipeline; 0 means a free one. */
+    /**
+     * Every port of the pipeline; 0 means a free one.
+     *
+     * @param flinkMetrics the port of the Flink job's Prometheus reporter
+     */
     public record Ports(
-            int kafka, int registry, int redis, int flinkUi, int gateway, int reader, int writer) {
+            int kafka,
+            int registry,
+            int redis,
+            int flinkUi,
+            int flinkMetrics,
+            int gateway,
+            int reader,
+            int writer) {
 
         /** The fixed ports of {@code ./run.sh}. */
         public static Ports defaults() {
-            return new Ports(9092, 8085, 6379, 8081, 8080, 8082, 8083);
+            return new Ports(9092, 8085, 6379, 8081, 9249, 8080, 8082, 8083);
         }
 
         /** Free ports, for tests. */
@@ -49,6 +60,7 @@ public final class LocalPipeline implements AutoCloseable {
                     0,
                     0,
                     0,
+                    FreePorts.pick(),
                     FreePorts.pick(),
                     FreePorts.pick(),
                     FreePorts.pick(),
@@ -170,6 +182,11 @@ public final class LocalPipeline implements AutoCloseable {
         return "http://localhost:" + ports.flinkUi();
     }
 
+    /** Where Prometheus scrapes the Flink job's metrics (its Prometheus reporter). */
+    public String flinkMetricsUrl() {
+        return "http://localhost:" + ports.flinkMetrics() + "/metrics";
+    }
+
     private void createTopics(FeatureSpec featureSpec) {
         // Event topics keep everything: tests and backfills post events with old timestamps, which
         // the default 7-day time retention would delete at once.
@@ -225,6 +242,8 @@ public final class LocalPipeline implements AutoCloseable {
                         "--local",
                         "--web-ui-port",
                         Integer.toString(ports.flinkUi()),
+                        "--metrics-port",
+                        Integer.toString(ports.flinkMetrics()),
                         "--spec",
                         spec.toString(),
                         "--bootstrap-servers",
@@ -354,7 +373,13 @@ public final class LocalPipeline implements AutoCloseable {
                   Kafka            %s
                   schema registry  %s
                   Redis            %s
-                Health: /q/health on each service. Ctrl-C stops everything.
+                Health: /q/health on each service. Prometheus metrics:
+                  ingest-gateway   %s/q/metrics
+                  feature-writer   %s/q/metrics
+                  feature-reader   %s/q/metrics
+                  Flink job        %s
+                OpenAPI: /q/openapi and /q/swagger-ui on the gateway and the reader.
+                Ctrl-C stops everything.
                 %n""",
                 pipeline.dataDir.resolve("logs"),
                 pipeline.gatewayUrl(),
@@ -363,7 +388,11 @@ public final class LocalPipeline implements AutoCloseable {
                 pipeline.flinkUrl(),
                 pipeline.endpoints.bootstrapServers(),
                 pipeline.endpoints.registryUrl(),
-                pipeline.endpoints.redisUri());
+                pipeline.endpoints.redisUri(),
+                pipeline.gatewayUrl(),
+                pipeline.writerUrl(),
+                pipeline.readerUrl(),
+                pipeline.flinkMetricsUrl());
         if (demo) {
             DemoTraffic traffic =
                     new DemoTraffic(SpecParser.parse(specFile), pipeline.gatewayUrl());

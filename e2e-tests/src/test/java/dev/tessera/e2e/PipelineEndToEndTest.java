@@ -67,7 +67,10 @@ class PipelineEndToEndTest {
         // A recent, closed window, so the served value is PRESENT.
         long window = (System.currentTimeMillis() / WINDOW.toMillis() - 2) * WINDOW.toMillis();
 
-        assertThat(post(events(user, window + 10_000, 10.0, window + 60_000, 20.0))).isEqualTo(202);
+        String firstTwo = events(user, window + 10_000, 10.0, window + 60_000, 20.0);
+        assertThat(post(firstTwo, "retry-" + user)).isEqualTo(202);
+        // The client did not see the answer and retries: the same events must count once.
+        assertThat(post(firstTwo, "retry-" + user)).isEqualTo(202);
         assertThat(post(events(other, window + 30_000, 7.0))).isEqualTo(202);
         // 2 s behind the newest event of its partition: out of order, inside the 5 s bound.
         assertThat(post(events(user, window + 58_000, 5.5))).isEqualTo(202);
@@ -159,12 +162,19 @@ class PipelineEndToEndTest {
     }
 
     static int post(String ndjson) throws IOException, InterruptedException {
-        return send(HttpRequest.newBuilder(
+        return post(ndjson, null);
+    }
+
+    static int post(String ndjson, String idempotencyKey) throws IOException, InterruptedException {
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(
                                 URI.create(pipeline.gatewayUrl() + "/v1/events/transactions"))
                         .header("Content-Type", "application/x-ndjson")
-                        .POST(HttpRequest.BodyPublishers.ofString(ndjson))
-                        .build())
-                .statusCode();
+                        .POST(HttpRequest.BodyPublishers.ofString(ndjson));
+        if (idempotencyKey != null) {
+            request.header("Idempotency-Key", idempotencyKey);
+        }
+        return send(request.build()).statusCode();
     }
 
     static JsonNode read(String user) throws IOException, InterruptedException {

@@ -45,9 +45,9 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
  * | StreamEvent; watermark |--+---->+----------------------------------------------+   |
  * | newest event time -    |  |     | window-GROUP-sliding-1h-10m                  |   |
  * | out_of_orderness - 1   |  +---->| SlidingWindowAggregator: 10m panes, merged   |---+
- * +------------------------+  |     +----------------------------------------------+   |
- *                             |     | session-GROUP-30m                            |   |
- *                             +---->| Flink EventTimeSessionWindows, allowed       |---+
+ * | [dedupe-STREAM: drops  |  |     +----------------------------------------------+   |
+ * |  repeated event ids]   |  |     | session-GROUP-30m                            |   |
+ * +------------------------+  +---->| Flink EventTimeSessionWindows, allowed       |---+
  *                             |     | lateness; Fold / Emit over the accumulators  |   |
  *                             |     +----------------------------------------------+   |
  *                             |        | late data (the bare events)                  |
@@ -81,6 +81,9 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 public final class FeatureJob {
 
     public static final String JOB_NAME = "tessera-feature-job";
+
+    private static final String PROMETHEUS_REPORTER_FACTORY =
+            "org.apache.flink.metrics.prometheus.PrometheusReporterFactory";
 
     /**
      * How the job is built, apart from its spec, sources and sinks.
@@ -183,7 +186,8 @@ public final class FeatureJob {
         List<DataStream<FeatureUpdate>> updates = new ArrayList<>();
         for (Stream stream : inputStreams(spec)) {
             KeyedStream<StreamEvent, String> eventsByEntity =
-                    events(env, stream).keyBy(StreamEvent::entityId, Types.STRING);
+                    deduplicated(events(env, stream), stream)
+                            .keyBy(StreamEvent::entityId, Types.STRING);
             List<DataStream<LateEvent>> late = new ArrayList<>();
             for (FeatureGroup group : spec.groupsOf(stream)) {
                 for (Window window : windowsOf(group)) {
@@ -222,6 +226,20 @@ public final class FeatureJob {
     public JobExecutionResult execute(StreamExecutionEnvironment env) throws Exception {
         build(env);
         return env.execute(JOB_NAME);
+    }
+
+    /** The stream's events without repeats, when its spec declares how to recognize them. */
+    private static DataStream<StreamEvent> deduplicated(
+            DataStream<StreamEvent> events, Stream stream) {
+        Stream.Dedupe dedupe = stream.dedupe();
+        if (dedupe == null) {
+            return events;
+        }
+        String id = OperatorIds.dedupe(stream);
+        return events.keyBy(event -> Deduplicator.key(dedupe, event), Types.STRING)
+                .process(new Deduplicator(dedupe.within()), TypeInformation.of(StreamEvent.class))
+                .uid(id)
+                .name(id);
     }
 
     private DataStream<StreamEvent> events(StreamExecutionEnvironment env, Stream stream) {
@@ -301,6 +319,20 @@ public final class FeatureJob {
         if (options.local()) {
             Configuration conf = new Configuration();
             conf.set(RestOptions.PORT, options.webUiPort());
+            options.metricsPort()
+                    .ifPresent(
+                            port -> {
+                                // What a cluster's Flink configuration sets for Prometheus to
+                                // scrape; locally the MiniCluster has one reporter for all its
+                                // metrics (job manager, task manager, operators).
+                                conf.addAll(
+                                        Configuration.fromMap(
+                                                Map.of(
+                                                        "metrics.reporter.prom.factory.class",
+                                                        PROMETHEUS_REPORTER_FACTORY,
+                                                        "metrics.reporter.prom.port",
+                                                        Integer.toString(port))));
+                            });
             env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
         } else {
             env = StreamExecutionEnvironment.getExecutionEnvironment();

@@ -16,6 +16,8 @@ import org.apache.flink.connector.base.DeliveryGuarantee;
  *
  * @param local run in an in-process MiniCluster with the Flink web UI, for development
  * @param webUiPort the web UI's port when {@code local}
+ * @param metricsPort the port of Flink's Prometheus reporter when {@code local}, or empty for none
+ *     (on a cluster, the reporter is configured in the cluster's Flink configuration)
  * @param parallelism the job's default parallelism, or empty for the cluster's (or, local, the
  *     number of cores)
  * @param tileEmitInterval how long the dirty tiles of an entity id's rolling features may wait to
@@ -26,6 +28,7 @@ public record JobOptions(
         KafkaConnectors kafka,
         boolean local,
         int webUiPort,
+        OptionalInt metricsPort,
         OptionalInt parallelism,
         Duration checkpointInterval,
         Duration tileEmitInterval) {
@@ -34,8 +37,8 @@ public record JobOptions(
             """
             Usage: FeatureJob --spec features.yaml --bootstrap-servers HOST:PORT \
             --registry-url http://HOST:PORT/apis/registry/v3
-                [--local] [--web-ui-port 8081] [--parallelism N] [--checkpoint-interval 10s]
-                [--tile-emit-interval 200ms]
+                [--local] [--web-ui-port 8081] [--metrics-port 9249] [--parallelism N]
+                [--checkpoint-interval 10s] [--tile-emit-interval 200ms]
                 [--group-id tessera-feature-job] [--delivery at-least-once|exactly-once]
                 [--transactional-id-prefix tessera-feature-job]""";
 
@@ -46,6 +49,7 @@ public record JobOptions(
                     "bootstrap-servers",
                     "registry-url",
                     "web-ui-port",
+                    "metrics-port",
                     "parallelism",
                     "checkpoint-interval",
                     "tile-emit-interval",
@@ -82,6 +86,9 @@ public record JobOptions(
                 kafka,
                 flags.contains("local"),
                 options.containsKey("web-ui-port") ? positive(options, "web-ui-port") : 8081,
+                options.containsKey("metrics-port")
+                        ? OptionalInt.of(positive(options, "metrics-port"))
+                        : OptionalInt.empty(),
                 options.containsKey("parallelism")
                         ? OptionalInt.of(positive(options, "parallelism"))
                         : OptionalInt.empty(),

@@ -54,6 +54,8 @@ abstract class PaneWindowAggregator
     private transient MapState<Long, Partial> panes;
     private transient Counter dropped;
     private transient Counter corrected;
+    private transient EventTimeLag eventTimeLag;
+    private transient FeatureValueMetrics valueMetrics;
 
     PaneWindowAggregator(
             String stream,
@@ -90,12 +92,15 @@ abstract class PaneWindowAggregator
                                         new PartialSerializer(features)));
         dropped = getRuntimeContext().getMetricGroup().counter(LateEvents.DROPPED_METRIC);
         corrected = getRuntimeContext().getMetricGroup().counter(LateEvents.CORRECTED_METRIC);
+        eventTimeLag = EventTimeLag.register(getRuntimeContext().getMetricGroup(), stream);
+        valueMetrics = new FeatureValueMetrics(getRuntimeContext().getMetricGroup(), features);
     }
 
     @Override
     public void processElement(StreamEvent event, Context ctx, Collector<FeatureUpdate> out)
             throws Exception {
         long watermark = ctx.timerService().currentWatermark();
+        eventTimeLag.observe(watermark);
         long pane = Math.floorDiv(event.eventTime(), slide) * slide;
         long firstEnd = pane + slide;
         long lastEnd = pane + size;
@@ -135,6 +140,7 @@ abstract class PaneWindowAggregator
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<FeatureUpdate> out)
             throws Exception {
+        eventTimeLag.observe(ctx.timerService().currentWatermark());
         if (Math.floorMod(timestamp + 1, slide) == 0) {
             emit(timestamp + 1, ctx.getCurrentKey(), out);
         }
@@ -165,6 +171,7 @@ abstract class PaneWindowAggregator
             return;
         }
         Map<String, Object> values = features.values(window);
+        valueMetrics.record(values);
         out.collect(FeatureUpdate.values(entity, entityId, group, end, window.events, values));
     }
 

@@ -57,6 +57,7 @@ public final class RollingTileAggregator
     private transient MapState<Long, Partial> tiles;
     private transient Counter dropped;
     private transient Counter corrected;
+    private transient EventTimeLag eventTimeLag;
 
     RollingTileAggregator(
             String stream,
@@ -114,12 +115,14 @@ public final class RollingTileAggregator
                                         new PartialSerializer(features)));
         dropped = getRuntimeContext().getMetricGroup().counter(LateEvents.DROPPED_METRIC);
         corrected = getRuntimeContext().getMetricGroup().counter(LateEvents.CORRECTED_METRIC);
+        eventTimeLag = EventTimeLag.register(getRuntimeContext().getMetricGroup(), stream);
     }
 
     @Override
     public void processElement(StreamEvent event, Context ctx, Collector<FeatureUpdate> out)
             throws Exception {
         long watermark = ctx.timerService().currentWatermark();
+        eventTimeLag.observe(watermark);
         long start = Math.floorDiv(event.eventTime(), tile) * tile;
         if (start + retention - 1 <= watermark) {
             dropped.inc();

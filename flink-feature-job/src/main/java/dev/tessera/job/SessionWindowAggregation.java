@@ -3,6 +3,7 @@ package dev.tessera.job;
 import dev.tessera.spec.avro.FeatureUpdate;
 import dev.tessera.spec.model.FeatureGroup;
 import dev.tessera.spec.model.Window;
+import java.util.Map;
 import org.apache.flink.api.common.functions.AggregateFunction;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -124,10 +125,17 @@ final class SessionWindowAggregation {
         private final String group;
         private final FeatureSet features;
 
+        private transient FeatureValueMetrics valueMetrics;
+
         Emit(String entity, String group, FeatureSet features) {
             this.entity = entity;
             this.group = group;
             this.features = features;
+        }
+
+        @Override
+        public void open(OpenContext openContext) {
+            valueMetrics = new FeatureValueMetrics(getRuntimeContext().getMetricGroup(), features);
         }
 
         @Override
@@ -137,6 +145,8 @@ final class SessionWindowAggregation {
                 Iterable<Partial> partials,
                 Collector<FeatureUpdate> out) {
             for (Partial partial : partials) {
+                Map<String, Object> values = features.values(partial);
+                valueMetrics.record(values);
                 out.collect(
                         FeatureUpdate.values(
                                 entity,
@@ -144,7 +154,7 @@ final class SessionWindowAggregation {
                                 group,
                                 context.window().getEnd(),
                                 partial.events,
-                                features.values(partial)));
+                                values));
             }
         }
     }

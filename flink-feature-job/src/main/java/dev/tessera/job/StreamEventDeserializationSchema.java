@@ -40,6 +40,9 @@ public final class StreamEventDeserializationSchema
     /** Metric name of the count of skipped records. */
     public static final String UNDECODABLE_RECORDS = "undecodableRecords";
 
+    /** Metric name of the count of decoded events, in the group {@code stream=<name>}. */
+    public static final String EVENTS_IN = "eventsIn";
+
     private static final long WARN_INTERVAL_MILLIS = 60_000;
 
     private final String streamName;
@@ -48,6 +51,7 @@ public final class StreamEventDeserializationSchema
 
     private transient AvroKafkaDeserializer<GenericRecord> deserializer;
     private transient Counter undecodableRecords;
+    private transient Counter eventsIn;
     private transient long lastWarnMillis;
 
     /**
@@ -65,6 +69,7 @@ public final class StreamEventDeserializationSchema
         deserializer = new AvroKafkaDeserializer<>();
         deserializer.configure(deserializerConfig, false);
         undecodableRecords = context.getMetricGroup().counter(UNDECODABLE_RECORDS);
+        eventsIn = context.getMetricGroup().addGroup("stream", streamName).counter(EVENTS_IN);
         lastWarnMillis = Long.MIN_VALUE;
     }
 
@@ -91,6 +96,7 @@ public final class StreamEventDeserializationSchema
             return;
         }
         // Outside the try: an exception downstream of the source is a real failure, not bad input.
+        eventsIn.inc();
         out.collect(event);
     }
 

@@ -50,6 +50,8 @@ class JobOptionsTest {
                         "http://registry:8080",
                         "--web-ui-port",
                         "18081",
+                        "--metrics-port",
+                        "19249",
                         "--parallelism",
                         "4",
                         "--checkpoint-interval",
@@ -75,6 +77,7 @@ class JobOptionsTest {
                                         "tx"),
                                 true,
                                 18081,
+                                OptionalInt.of(19249),
                                 OptionalInt.of(4),
                                 Duration.ofMinutes(1),
                                 Duration.ZERO));

@@ -2,6 +2,7 @@ package dev.tessera.reader.rest;
 
 import dev.tessera.reader.service.EntityFeatures;
 import dev.tessera.reader.service.FeatureReadService;
+import dev.tessera.reader.service.ReadMetrics;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -11,8 +12,10 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.function.Supplier;
 
 /** Feature values for models: one entity id by GET, many by POST. */
 @Path("/v1/features")
@@ -20,9 +23,11 @@ import java.util.List;
 public class FeatureResource {
 
     private final FeatureReadService features;
+    private final ReadMetrics metrics;
 
-    public FeatureResource(FeatureReadService features) {
+    public FeatureResource(FeatureReadService features, ReadMetrics metrics) {
         this.features = features;
+        this.metrics = metrics;
     }
 
     /** The body of a batch request; no names means all of the entity's features. */
@@ -36,7 +41,9 @@ public class FeatureResource {
             @PathParam("entity") String entity,
             @PathParam("id") String id,
             @QueryParam("names") String names) {
-        return features.read(entity, List.of(id), split(names)).map(all -> all.get(0));
+        return timed(
+                "get_one",
+                () -> features.read(entity, List.of(id), split(names)).map(all -> all.get(0)));
     }
 
     @POST
@@ -46,7 +53,31 @@ public class FeatureResource {
         List<String> ids = request == null || request.ids() == null ? List.of() : request.ids();
         List<String> names =
                 request == null || request.names() == null ? List.of() : request.names();
-        return features.read(entity, ids, names).map(results -> new BatchAnswer(entity, results));
+        return timed(
+                "post_batch",
+                () ->
+                        features.read(entity, ids, names)
+                                .map(results -> new BatchAnswer(entity, results)));
+    }
+
+    /**
+     * Records the latency of a request to {@code endpoint} when its answer (or failure, a bad
+     * request included) is ready.
+     */
+    private <T> Uni<T> timed(String endpoint, Supplier<Uni<T>> answer) {
+        long started = System.nanoTime();
+        Uni<T> uni;
+        try {
+            uni = answer.get();
+        } catch (RuntimeException e) {
+            metrics.request(endpoint, Duration.ofNanos(System.nanoTime() - started));
+            throw e;
+        }
+        return uni.onTermination()
+                .invoke(
+                        () ->
+                                metrics.request(
+                                        endpoint, Duration.ofNanos(System.nanoTime() - started)));
     }
 
     private static List<String> split(String names) {

@@ -2,6 +2,7 @@ package dev.tessera.reader.service;
 
 import dev.tessera.reader.config.ReaderConfig;
 import dev.tessera.reader.store.FeatureStore;
+import dev.tessera.reader.store.StoreUnavailableException;
 import dev.tessera.spec.model.Entity;
 import dev.tessera.spec.model.Feature;
 import dev.tessera.spec.model.FeatureGroup;
@@ -29,13 +30,19 @@ public class FeatureReadService {
     private final FeatureSpec spec;
     private final FeatureStore store;
     private final Clock clock;
+    private final ReadMetrics metrics;
     private final int maxIds;
 
     public FeatureReadService(
-            FeatureSpec spec, FeatureStore store, Clock clock, ReaderConfig config) {
+            FeatureSpec spec,
+            FeatureStore store,
+            Clock clock,
+            ReadMetrics metrics,
+            ReaderConfig config) {
         this.spec = spec;
         this.store = store;
         this.clock = clock;
+        this.metrics = metrics;
         this.maxIds = config.reader().maxIdsPerRequest();
     }
 
@@ -77,7 +84,10 @@ public class FeatureReadService {
                                             fs.stream().filter(f -> !f.isRolling()).toList(),
                                             fs.stream().anyMatch(Feature::isRolling))));
         }
-        return store.read(reads).map(stored -> answer(entity, ids, features, reads, stored));
+        return store.read(reads)
+                .onFailure(StoreUnavailableException.class)
+                .invoke(metrics::redisError)
+                .map(stored -> answer(entity, ids, features, reads, stored));
     }
 
     private List<EntityFeatures> answer(
@@ -107,7 +117,11 @@ public class FeatureReadService {
                 }
             }
             Map<String, FeatureValue> ordered = new LinkedHashMap<>();
-            features.forEach(f -> ordered.put(f.name(), found.get(f)));
+            for (Feature feature : features) {
+                FeatureValue value = found.get(feature);
+                metrics.served(feature.name(), value.status());
+                ordered.put(feature.name(), value);
+            }
             answers.add(new EntityFeatures(entity.name(), ids.get(i), ordered));
         }
         return answers;

@@ -7,6 +7,7 @@ import dev.tessera.writer.config.WriterConfig;
 import dev.tessera.writer.store.FeatureStore;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.jboss.logging.Logger;
@@ -23,15 +24,19 @@ public class FeatureWriteService {
 
     private final FeatureSpec spec;
     private final FeatureStore store;
+    private final WriteMetrics metrics;
     private final WriterConfig.Writer config;
 
-    public FeatureWriteService(FeatureSpec spec, FeatureStore store, WriterConfig config) {
+    public FeatureWriteService(
+            FeatureSpec spec, FeatureStore store, WriteMetrics metrics, WriterConfig config) {
         this.spec = spec;
         this.store = store;
+        this.metrics = metrics;
         this.config = config.writer();
     }
 
     public Uni<Void> write(List<FeatureUpdate> updates) {
+        metrics.batch(updates.size());
         List<FeatureStore.Write> writes = new ArrayList<>(updates.size());
         for (FeatureUpdate update : updates) {
             FeatureGroup group = spec.group(update.group()).orElse(null);
@@ -46,6 +51,7 @@ public class FeatureWriteService {
         if (writes.isEmpty()) {
             return Uni.createFrom().voidItem();
         }
+        long started = System.nanoTime();
         return store.write(writes)
                 .onFailure()
                 .invoke(
@@ -56,6 +62,11 @@ public class FeatureWriteService {
                 .onFailure()
                 .retry()
                 .withBackOff(config.retryInitialBackoff(), config.retryMaxBackoff())
-                .indefinitely();
+                .indefinitely()
+                .invoke(
+                        () -> {
+                            metrics.batchWritten(Duration.ofNanos(System.nanoTime() - started));
+                            writes.forEach(write -> metrics.written(write.update()));
+                        });
     }
 }

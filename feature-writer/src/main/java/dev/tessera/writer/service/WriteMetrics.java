@@ -1,0 +1,147 @@
+package dev.tessera.writer.service;
+
+import dev.tessera.spec.avro.FeatureUpdate;
+import dev.tessera.spec.model.FeatureGroup;
+import dev.tessera.spec.model.FeatureSpec;
+import dev.tessera.spec.model.Window;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The writer's metrics, tagged by feature group (a bounded set: the groups of {@code
+ * features.yaml}). The consumer lag comes from the Kafka client's own metrics ({@code
+ * kafka_consumer_fetch_manager_records_lag_max}).
+ */
+@ApplicationScoped
+public class WriteMetrics {
+
+    /** Freshness buckets: from sub-second (rolling tiles) to the hour (large windows, backlogs). */
+    private static final Duration[] FRESHNESS_BUCKETS = {
+        Duration.ofMillis(500),
+        Duration.ofSeconds(1),
+        Duration.ofSeconds(5),
+        Duration.ofSeconds(15),
+        Duration.ofSeconds(30),
+        Duration.ofMinutes(1),
+        Duration.ofMinutes(5),
+        Duration.ofMinutes(15),
+        Duration.ofHours(1)
+    };
+
+    private static final Duration[] WRITE_LATENCY_BUCKETS = {
+        Duration.ofMillis(1),
+        Duration.ofMillis(5),
+        Duration.ofMillis(10),
+        Duration.ofMillis(25),
+        Duration.ofMillis(50),
+        Duration.ofMillis(100),
+        Duration.ofMillis(500),
+        Duration.ofSeconds(1),
+        Duration.ofSeconds(5)
+    };
+
+    private final MeterRegistry registry;
+    private final DistributionSummary batchSize;
+    private final Timer writeLatency;
+    private final Map<String, AtomicLong> newestEventTime = new ConcurrentHashMap<>();
+
+    public WriteMetrics(MeterRegistry registry, FeatureSpec spec) {
+        this.registry = registry;
+        for (FeatureGroup group : spec.groups()) {
+            // With the newest event time written, what the freshness alert compares: a group is
+            // stale when nothing newer than twice its update interval was written.
+            Gauge.builder(
+                            "tessera.writer.group.update.interval",
+                            () -> updateInterval(group).toMillis() / 1000.0)
+                    .description(
+                            "How often the group's values change in event time (features.yaml)")
+                    .tag("group", group.name())
+                    .baseUnit("seconds")
+                    .register(registry);
+            AtomicLong newest = new AtomicLong();
+            newestEventTime.put(group.name(), newest);
+            Gauge.builder("tessera.writer.newest.event.time", newest, n -> n.get() / 1000.0)
+                    .description("The newest event time written for the group (epoch seconds)")
+                    .tag("group", group.name())
+                    .baseUnit("seconds")
+                    .register(registry);
+        }
+        this.batchSize =
+                DistributionSummary.builder("tessera.writer.batch.size")
+                        .description("Feature updates per consumed Kafka batch")
+                        .serviceLevelObjectives(1, 10, 100, 500, 1000, 2000)
+                        .register(registry);
+        this.writeLatency =
+                Timer.builder("tessera.writer.write.latency")
+                        .description("Time to write one batch to Redis, retries included")
+                        .serviceLevelObjectives(WRITE_LATENCY_BUCKETS)
+                        .register(registry);
+    }
+
+    public void batch(int updates) {
+        batchSize.record(updates);
+    }
+
+    public void batchWritten(Duration latency) {
+        writeLatency.record(latency);
+    }
+
+    /**
+     * One update stored: counted for its group, and its freshness lag (wall clock minus its event
+     * time: the end of its window, or a tile's newest event) recorded.
+     */
+    public void written(FeatureUpdate update) {
+        Counter.builder("tessera.writer.updates.written")
+                .description("Feature updates written to Redis")
+                .tag("group", update.group())
+                .register(registry)
+                .increment();
+        Timer.builder("tessera.writer.freshness.lag")
+                .description("Wall clock minus the event time of a written update")
+                .tag("group", update.group())
+                .serviceLevelObjectives(FRESHNESS_BUCKETS)
+                .register(registry)
+                // An event time ahead of the wall clock (producers' clocks, or windows closed by
+                // events stamped in the future) counts as perfectly fresh.
+                .record(
+                        Duration.ofMillis(
+                                Math.max(
+                                        0,
+                                        registry.config().clock().wallTime()
+                                                - update.eventTime())));
+        AtomicLong newest = newestEventTime.get(update.group());
+        if (newest != null) {
+            newest.accumulateAndGet(update.eventTime(), Math::max);
+        }
+    }
+
+    /**
+     * The shortest time between two updates of some feature of the group, in event time: a tumbling
+     * window's size, a sliding window's slide, a session's gap, a rolling window's tile.
+     */
+    static Duration updateInterval(FeatureGroup group) {
+        return group.features().stream()
+                .map(feature -> updateInterval(feature.window(), group.tile()))
+                .min(Duration::compareTo)
+                .orElseThrow();
+    }
+
+    private static Duration updateInterval(Window window, Duration tile) {
+        if (window instanceof Window.Sliding sliding) {
+            return sliding.slide();
+        }
+        if (window instanceof Window.Rolling) {
+            return tile;
+        }
+        // Tumbling: its size; session: its gap (Window#size of a session).
+        return window.size();
+    }
+}
