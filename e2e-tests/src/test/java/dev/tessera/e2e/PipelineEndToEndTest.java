@@ -5,11 +5,7 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.tessera.dev.DemoTraffic;
 import dev.tessera.dev.LocalPipeline;
-import dev.tessera.spec.model.Feature;
-import dev.tessera.spec.model.FeatureSpec;
-import dev.tessera.spec.parse.SpecParser;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -20,7 +16,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-import java.util.stream.IntStream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -111,36 +106,6 @@ class PipelineEndToEndTest {
         assertThat(answer.at("/features/txn_count_5m/status").asText()).isEqualTo("MISSING");
     }
 
-    @Test
-    void demoTrafficMakesEveryExampleFeaturePresent() throws Exception {
-        FeatureSpec spec = SpecParser.parse(ROOT.resolve("features.yaml"));
-        DemoTraffic traffic = new DemoTraffic(spec, pipeline.gatewayUrl());
-        traffic.postHistory();
-        traffic.postLive(); // moves event time past the sessions of the history
-
-        List<String> users =
-                IntStream.rangeClosed(1, DemoTraffic.ENTITIES).mapToObj(i -> "user-" + i).toList();
-        List<String> features =
-                spec.featuresOf(spec.entity("user").orElseThrow()).stream()
-                        .map(Feature::name)
-                        .toList();
-        await().atMost(Duration.ofSeconds(120))
-                .pollInterval(Duration.ofSeconds(1))
-                .untilAsserted(
-                        () -> {
-                            JsonNode results = readMany(users).get("results");
-                            for (String feature : features) {
-                                assertThat(results.findValues(feature))
-                                        .as(feature)
-                                        .anyMatch(
-                                                value ->
-                                                        value.get("status")
-                                                                .asText()
-                                                                .equals("PRESENT"));
-                            }
-                        });
-    }
-
     private static JsonNode awaitFeatures(String user) {
         return await().atMost(Duration.ofSeconds(90))
                 .pollInterval(Duration.ofMillis(500))
@@ -186,21 +151,6 @@ class PipelineEndToEndTest {
                                                         + "/v1/features/user/"
                                                         + user
                                                         + "?names=txn_count_5m,txn_amount_sum_5m"))
-                                .build());
-        assertThat(response.statusCode()).isEqualTo(200);
-        return JSON.readTree(response.body());
-    }
-
-    static JsonNode readMany(List<String> users) throws IOException, InterruptedException {
-        HttpResponse<String> response =
-                send(
-                        HttpRequest.newBuilder(
-                                        URI.create(pipeline.readerUrl() + "/v1/features/user"))
-                                .header("Content-Type", "application/json")
-                                .POST(
-                                        HttpRequest.BodyPublishers.ofString(
-                                                JSON.writeValueAsString(
-                                                        java.util.Map.of("ids", users))))
                                 .build());
         assertThat(response.statusCode()).isEqualTo(200);
         return JSON.readTree(response.body());
