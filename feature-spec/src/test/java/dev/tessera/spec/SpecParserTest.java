@@ -9,7 +9,9 @@ import dev.tessera.spec.model.EventFilter;
 import dev.tessera.spec.model.Feature;
 import dev.tessera.spec.model.FeatureGroup;
 import dev.tessera.spec.model.FeatureSpec;
+import dev.tessera.spec.model.Field;
 import dev.tessera.spec.model.FieldType;
+import dev.tessera.spec.model.Join;
 import dev.tessera.spec.model.Stream;
 import dev.tessera.spec.model.ValueType;
 import dev.tessera.spec.model.Window;
@@ -17,6 +19,7 @@ import dev.tessera.spec.parse.SpecException;
 import dev.tessera.spec.parse.SpecParser;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -263,6 +266,78 @@ class SpecParserTest {
                         "    entity: user\n    dedupe: {field: amount}\n    fields:"),
                 7,
                 "dedupes on 'amount', which must be one of its string fields");
+    }
+
+    @Test
+    void joinsDeriveStreamsThatGroupsRead() {
+        FeatureSpec spec = SpecParser.parse(Path.of("../features.yaml"));
+
+        Join.Interval viewed = (Join.Interval) spec.join("viewed_purchases").orElseThrow();
+        assertThat(viewed.left().name()).isEqualTo("purchases");
+        assertThat(viewed.right().name()).isEqualTo("clicks");
+        assertThat(viewed.on()).containsExactly("user_id", "product_id");
+        assertThat(viewed.lower()).isEqualTo(Duration.ofMinutes(-10));
+        assertThat(viewed.upper()).isEqualTo(Duration.ZERO);
+        assertThat(viewed.output().fields())
+                .extracting(Field::name)
+                .containsExactly(
+                        "event_id",
+                        "user_id",
+                        "product_id",
+                        "amount",
+                        "ts",
+                        "click_ts",
+                        "seconds_since_click");
+        assertThat(viewed.output().entity().name()).isEqualTo("user");
+        assertThat(spec.origin(viewed.output()).name()).isEqualTo("purchases");
+
+        Join.AsOf enriched = (Join.AsOf) spec.join("clicks_with_product").orElseThrow();
+        assertThat(enriched.defaults()).containsEntry("category", "unknown");
+        assertThat(enriched.defaults()).containsEntry("price", 0.0);
+        assertThat(enriched.output().field("product_category").orElseThrow().optional()).isFalse();
+        assertThat(spec.stream("clicks_with_product")).as("not a stream to POST to").isEmpty();
+
+        assertThat(spec.group("user_product_clicks").orElseThrow().stream())
+                .isEqualTo(enriched.output());
+        assertThat(spec.feature("clicks_by_category_1h").orElseThrow().valueType())
+                .isEqualTo(ValueType.MAP);
+        assertThat(spec.feature("last_10_actions").orElseThrow().window())
+                .isEqualTo(new Window.Lifetime());
+        assertThat(spec.feature("clicks_since_last_purchase").orElseThrow().window())
+                .isEqualTo(new Window.Since(spec.stream("purchases").orElseThrow()));
+        Feature sinceLast = spec.feature("time_since_last_txn_s").orElseThrow();
+        assertThat(sinceLast.storedType()).isEqualTo(ValueType.LONG);
+        assertThat(sinceLast.serve(1_000L, 3_500L)).isEqualTo(2.5);
+    }
+
+    @Test
+    void badJoinsAreReportedWithTheirLine() {
+        String joins =
+                VALID.replace(
+                        "feature_groups:",
+                        """
+                        joins:
+                          again:
+                            type: interval
+                            stream: transactions
+                            with: transactions
+                            on: [user_id]
+                            between: [-1m, 0s]
+                        feature_groups:""");
+        assertProblem(joins, joinLine(joins) + 3, "joins stream 'transactions' with itself");
+        assertProblem(joins.replace("type: interval", "type: outer"), joinLine(joins) + 1, "outer");
+        String unknown =
+                VALID.replace(
+                        "feature_groups:",
+                        "feature_groups:\n  x:\n    entity: user\n    stream: nope");
+        assertProblem(
+                unknown,
+                List.of(unknown.split("\n")).indexOf("feature_groups:") + 4,
+                "reads unknown stream 'nope' (known: [transactions])");
+    }
+
+    private static int joinLine(String yaml) {
+        return List.of(yaml.split("\n")).indexOf("joins:") + 2;
     }
 
     @Test

@@ -20,6 +20,21 @@ public interface Aggregation {
     ValueType valueType(FieldType fieldType);
 
     /**
+     * The type of the value stored in Redis, when it differs from the served one ({@link #serve}).
+     */
+    default ValueType storedType(FieldType fieldType) {
+        return valueType(fieldType);
+    }
+
+    /**
+     * The value served at {@code now} (epoch millis) for a stored, non-null result: the result
+     * itself, except for values that depend on the time of the request.
+     */
+    default Object serve(Object stored, long now) {
+        return stored;
+    }
+
+    /**
      * Whether the aggregation reads an event field ({@code sum}) or only counts events ({@code
      * count}).
      */

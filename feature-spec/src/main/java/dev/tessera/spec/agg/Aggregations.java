@@ -20,7 +20,9 @@ public final class Aggregations {
                     "last",
                     "last_n(n)",
                     "distinct_count",
-                    "percentile(p)");
+                    "percentile(p)",
+                    "count_by",
+                    "time_since_last");
 
     /** A name, with an optional argument in parentheses; spaces allowed around each part. */
     private static final Pattern SYNTAX =
@@ -53,6 +55,8 @@ public final class Aggregations {
             case "first" -> withoutArgument(FirstLast.FIRST, argument);
             case "last" -> withoutArgument(FirstLast.LAST, argument);
             case "distinct_count" -> withoutArgument(DistinctCount.INSTANCE, argument);
+            case "count_by" -> withoutArgument(CountBy.INSTANCE, argument);
+            case "time_since_last" -> withoutArgument(TimeSinceLast.INSTANCE, argument);
             case "last_n" ->
                     withArgument(
                             argument,

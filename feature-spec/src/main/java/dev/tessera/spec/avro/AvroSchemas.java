@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import org.apache.avro.LogicalTypes;
 import org.apache.avro.Schema;
 import org.apache.avro.SchemaBuilder;
@@ -116,10 +117,15 @@ public final class AvroSchemas {
                 tile);
     }
 
-    /** Avro's strings and arrays as plain Java values. */
+    /** Avro's strings, arrays and maps as plain Java values. */
     private static Object plain(Object avro) {
         if (avro instanceof CharSequence text) {
             return text.toString();
+        }
+        if (avro instanceof Map<?, ?> map) {
+            Map<String, Object> plain = new TreeMap<>();
+            map.forEach((key, value) -> plain.put(key.toString(), value));
+            return plain;
         }
         if (avro instanceof List<?> list) {
             return list.stream().map(AvroSchemas::plain).toList();

@@ -26,6 +26,16 @@ public record Feature(
         return aggregation.valueType(fieldType);
     }
 
+    /** The type of the value stored in Redis (see {@link Aggregation#storedType}). */
+    public ValueType storedType() {
+        return aggregation.storedType(fieldType);
+    }
+
+    /** The value served at {@code now} for a stored result (see {@link Aggregation#serve}). */
+    public Object serve(Object stored, long now) {
+        return stored == null ? null : aggregation.serve(stored, now);
+    }
+
     public boolean isRolling() {
         return window instanceof Window.Rolling;
     }

@@ -14,6 +14,7 @@ public final class FeatureSpec {
 
     private final Map<String, Entity> entities;
     private final Map<String, Stream> streams;
+    private final Map<String, Join> joins;
     private final Map<String, FeatureGroup> groups;
     private final Map<String, Feature> features = new LinkedHashMap<>();
     private final String featureTopic;
@@ -21,10 +22,12 @@ public final class FeatureSpec {
     public FeatureSpec(
             Map<String, Entity> entities,
             Map<String, Stream> streams,
+            Map<String, Join> joins,
             Map<String, FeatureGroup> groups,
             String featureTopic) {
         this.entities = new LinkedHashMap<>(entities);
         this.streams = new LinkedHashMap<>(streams);
+        this.joins = new LinkedHashMap<>(joins);
         this.groups = new LinkedHashMap<>(groups);
         this.featureTopic = featureTopic;
         groups.values().forEach(g -> g.features().forEach(f -> features.put(f.name(), f)));
@@ -44,6 +47,24 @@ public final class FeatureSpec {
 
     public Optional<Stream> stream(String name) {
         return Optional.ofNullable(streams.get(name));
+    }
+
+    /** The joins, whose output streams feature groups may read as they read declared streams. */
+    public Collection<Join> joins() {
+        return joins.values();
+    }
+
+    public Optional<Join> join(String name) {
+        return Optional.ofNullable(joins.get(name));
+    }
+
+    /**
+     * The declared stream an event of {@code stream} (declared, or the output of a join) comes
+     * from: a join's events are its left stream's.
+     */
+    public Stream origin(Stream stream) {
+        Join join = joins.get(stream.name());
+        return join == null ? stream : join.left();
     }
 
     public Collection<FeatureGroup> groups() {

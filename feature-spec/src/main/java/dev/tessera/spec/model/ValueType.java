@@ -7,7 +7,9 @@ public enum ValueType {
     STRING,
     BOOLEAN,
     /** A list of scalar values (the field's type), such as the result of {@code last_n}. */
-    LIST;
+    LIST,
+    /** Counts by string value, such as the result of {@code count_by}. */
+    MAP;
 
     /** The value type of a field's own values: timestamps are served as epoch millis. */
     public static ValueType of(FieldType fieldType) {

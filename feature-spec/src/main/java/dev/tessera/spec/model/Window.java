@@ -53,4 +53,38 @@ public sealed interface Window {
             return "rolling(" + Durations.format(size) + ")";
         }
     }
+
+    /**
+     * Every event of the entity, for as long as the entity stays active (its state expires with the
+     * group's ttl after the last event): stateful features such as the last 10 actions or the time
+     * since the last transaction. The newest value is served.
+     */
+    record Lifetime() implements Window {
+        @Override
+        public Duration size() {
+            return Duration.ZERO;
+        }
+
+        @Override
+        public String toString() {
+            return "lifetime";
+        }
+    }
+
+    /**
+     * The entity's events since its latest event of another stream (in event time), such as the
+     * clicks since the last purchase: that stream's event resets the value. The newest value is
+     * served.
+     */
+    record Since(Stream reset) implements Window {
+        @Override
+        public Duration size() {
+            return Duration.ZERO;
+        }
+
+        @Override
+        public String toString() {
+            return "since(" + reset.name() + ")";
+        }
+    }
 }

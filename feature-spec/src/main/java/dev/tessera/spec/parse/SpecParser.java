@@ -10,6 +10,7 @@ import dev.tessera.spec.model.FeatureGroup;
 import dev.tessera.spec.model.FeatureSpec;
 import dev.tessera.spec.model.Field;
 import dev.tessera.spec.model.FieldType;
+import dev.tessera.spec.model.Join;
 import dev.tessera.spec.model.Stream;
 import dev.tessera.spec.model.Window;
 import java.io.IOException;
@@ -22,7 +23,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -47,7 +50,8 @@ public final class SpecParser {
     private static final Duration DEFAULT_IDLENESS = Duration.ofSeconds(30);
     private static final Duration DEFAULT_DEDUPE_WITHIN = Duration.ofHours(24);
     private static final Set<String> WINDOW_KINDS =
-            Set.of("tumbling", "sliding", "session", "rolling");
+            Set.of("tumbling", "sliding", "session", "rolling", "since");
+    private static final Pattern SIGNED_DURATION = Pattern.compile("\\s*(-?)\\s*(\\S+)\\s*");
 
     /** A rolling window is served from this many tiles unless the group sets its tile. */
     static final int ROLLING_TILES = 60;
@@ -55,6 +59,7 @@ public final class SpecParser {
     private final String file;
     private final Map<String, Entity> entities = new LinkedHashMap<>();
     private final Map<String, Stream> streams = new LinkedHashMap<>();
+    private final Map<String, Join> joins = new LinkedHashMap<>();
     private final Map<String, FeatureGroup> groups = new LinkedHashMap<>();
     private final Map<String, String> featureGroupByName = new HashMap<>();
 
@@ -93,13 +98,16 @@ public final class SpecParser {
         Map<String, YamlNode> sections =
                 top.entries(
                         "the top level",
-                        Set.of("entities", "streams", "feature_groups", "feature_topic"));
+                        Set.of("entities", "streams", "joins", "feature_groups", "feature_topic"));
         YamlNode.required(top, sections, "entities", "the spec")
                 .entries("entities")
                 .forEach(this::readEntity);
         YamlNode.required(top, sections, "streams", "the spec")
                 .entries("streams")
                 .forEach(this::readStream);
+        if (sections.containsKey("joins")) {
+            sections.get("joins").entries("joins").forEach(this::readJoin);
+        }
         YamlNode.required(top, sections, "feature_groups", "the spec")
                 .entries("feature_groups")
                 .forEach(this::readGroup);
@@ -107,7 +115,7 @@ public final class SpecParser {
                 sections.containsKey("feature_topic")
                         ? sections.get("feature_topic").scalar("feature_topic")
                         : FeatureSpec.DEFAULT_FEATURE_TOPIC;
-        return new FeatureSpec(entities, streams, groups, featureTopic);
+        return new FeatureSpec(entities, streams, joins, groups, featureTopic);
     }
 
     private void readEntity(String name, YamlNode node) {
@@ -245,15 +253,15 @@ public final class SpecParser {
         Entity entity = entityRef(YamlNode.required(node, g, "entity", what), what);
         YamlNode streamNode = YamlNode.required(node, g, "stream", what);
         String streamName = streamNode.scalar("stream");
-        Stream stream = streams.get(streamName);
+        Stream stream =
+                joins.containsKey(streamName)
+                        ? joins.get(streamName).output()
+                        : streams.get(streamName);
         if (stream == null) {
+            List<String> known = new ArrayList<>(streams.keySet());
+            known.addAll(joins.keySet());
             throw streamNode.error(
-                    what
-                            + " reads unknown stream '"
-                            + streamName
-                            + "' (known: "
-                            + streams.keySet()
-                            + ")");
+                    what + " reads unknown stream '" + streamName + "' (known: " + known + ")");
         }
         if (!stream.entity().equals(entity)) {
             throw streamNode.error(
@@ -403,7 +411,7 @@ public final class SpecParser {
                 throw f.get("where").error(what + ": " + e.getMessage());
             }
         }
-        Window window = window(YamlNode.required(node, f, "window", what));
+        Window window = window(YamlNode.required(node, f, "window", what), stream);
         return new Feature(
                 name, group, aggregation, fieldName, fieldType, window, where, staleAfter);
     }
@@ -422,8 +430,11 @@ public final class SpecParser {
                                 + ")");
     }
 
-    private Window window(YamlNode node) {
+    private Window window(YamlNode node, Stream stream) {
         String text = node.scalar("window");
+        if (text.trim().equals("lifetime")) {
+            return new Window.Lifetime();
+        }
         Matcher m = CALL.matcher(text.replace(" ", "").toLowerCase(Locale.ROOT));
         if (!m.matches()) {
             throw node.error("'" + text + "' is not a window (expected e.g. tumbling(5m))");
@@ -436,7 +447,10 @@ public final class SpecParser {
                     "unknown window kind '"
                             + kind
                             + "' (known: tumbling(size), sliding(size, slide), session(gap),"
-                            + " rolling(size))");
+                            + " rolling(size), lifetime, since(stream))");
+        }
+        if (kind.equals("since")) {
+            return since(node, args[0], stream);
         }
         if (args.length != arity) {
             throw node.error(
@@ -459,6 +473,223 @@ public final class SpecParser {
                 yield new Window.Sliding(size, slide);
             }
         };
+    }
+
+    /** {@code since(stream)}: reset by another declared stream of the same entity. */
+    private Window since(YamlNode node, String resetName, Stream stream) {
+        if (!streams.containsKey(stream.name())) {
+            throw node.error("since(" + resetName + ") needs a group reading a declared stream");
+        }
+        Stream reset = streams.get(resetName);
+        if (reset == null) {
+            throw node.error(
+                    "since("
+                            + resetName
+                            + ") names unknown stream '"
+                            + resetName
+                            + "' (known: "
+                            + streams.keySet()
+                            + ")");
+        }
+        if (reset.name().equals(stream.name()) || !reset.entity().equals(stream.entity())) {
+            throw node.error(
+                    "since("
+                            + resetName
+                            + ") needs another stream of entity '"
+                            + stream.entity().name()
+                            + "'");
+        }
+        return new Window.Since(reset);
+    }
+
+    private void readJoin(String name, YamlNode node) {
+        checkName(name, node, "join");
+        String what = "join '" + name + "'";
+        if (streams.containsKey(name)) {
+            throw node.error(what + " has the name of a stream");
+        }
+        Map<String, YamlNode> j =
+                node.entries(
+                        what, Set.of("type", "stream", "with", "as", "on", "between", "defaults"));
+        YamlNode typeNode = YamlNode.required(node, j, "type", what);
+        String type = typeNode.scalar("type");
+        if (!type.equals("interval") && !type.equals("as_of")) {
+            throw typeNode.error(
+                    what + " has unknown type '" + type + "' (known: interval, as_of)");
+        }
+        Stream left = joinedStream(YamlNode.required(node, j, "stream", what), "stream", what);
+        YamlNode withNode = YamlNode.required(node, j, "with", what);
+        Stream right = joinedStream(withNode, "with", what);
+        if (left.equals(right)) {
+            throw withNode.error(what + " joins stream '" + left.name() + "' with itself");
+        }
+        String alias = right.name();
+        if (j.containsKey("as")) {
+            alias = j.get("as").scalar("as");
+            checkName(alias, j.get("as"), "join alias");
+        }
+        YamlNode onNode = YamlNode.required(node, j, "on", what);
+        List<String> on = onNode.isSequence() ? onNode.scalars("on") : List.of(onNode.scalar("on"));
+        for (String key : on) {
+            Field l = findField(left.fields(), key);
+            Field r = findField(right.fields(), key);
+            if (l == null || r == null || l.type() != r.type()) {
+                throw onNode.error(
+                        what
+                                + " joins on '"
+                                + key
+                                + "', which both streams must declare with one type");
+            }
+        }
+        boolean interval = type.equals("interval");
+        if (!interval && j.containsKey("between")) {
+            throw j.get("between").error(what + ": between is for interval joins");
+        }
+        if (interval && j.containsKey("defaults")) {
+            throw j.get("defaults").error(what + ": defaults are for as_of joins");
+        }
+
+        List<Field> fields = new ArrayList<>(left.fields());
+        Map<String, Object> defaults = new LinkedHashMap<>();
+        if (j.containsKey("defaults")) {
+            j.get("defaults")
+                    .entries("the defaults of " + what)
+                    .forEach(
+                            (fieldName, valueNode) -> {
+                                Field field = findField(right.fields(), fieldName);
+                                if (field == null
+                                        || on.contains(fieldName)
+                                        || fieldName.equals(right.timeField())) {
+                                    throw valueNode.error(
+                                            what
+                                                    + " has a default for '"
+                                                    + fieldName
+                                                    + "', which is not an enriching field of"
+                                                    + " stream '"
+                                                    + right.name()
+                                                    + "'");
+                                }
+                                defaults.put(fieldName, literal(valueNode, field));
+                            });
+        }
+        for (Field field : right.fields()) {
+            boolean carried =
+                    !on.contains(field.name())
+                            && (interval || !field.name().equals(right.timeField()));
+            if (carried) {
+                boolean optional =
+                        field.optional() || (!interval && !defaults.containsKey(field.name()));
+                fields.add(new Field(alias + "_" + field.name(), field.type(), optional));
+            }
+        }
+        Duration lower = null;
+        Duration upper = null;
+        if (interval) {
+            YamlNode between = YamlNode.required(node, j, "between", what);
+            List<String> bounds = between.isSequence() ? between.scalars("between") : List.of();
+            if (bounds.size() != 2) {
+                throw between.error(what + ": between takes [lower, upper], e.g. [-10m, 0s]");
+            }
+            lower = signedDuration(between, bounds.get(0));
+            upper = signedDuration(between, bounds.get(1));
+            if (lower.compareTo(upper) > 0) {
+                throw between.error(what + ": the lower bound is after the upper one");
+            }
+            fields.add(new Field("seconds_since_" + alias, FieldType.DOUBLE, false));
+        }
+        Set<String> names = new HashSet<>();
+        for (Field field : fields) {
+            if (!names.add(field.name())) {
+                throw node.error(
+                        what
+                                + " would have two fields named '"
+                                + field.name()
+                                + "' (choose another alias with as)");
+            }
+        }
+        // The join emits an event once the watermark passed its time plus the upper bound: a
+        // window of the output stream takes it as a correction for that long after it closed.
+        Duration lateness =
+                left.allowedLateness()
+                        .plus(upper == null || upper.isNegative() ? Duration.ZERO : upper);
+        Stream output =
+                new Stream(
+                        name,
+                        left.topic(),
+                        left.entity(),
+                        left.timeField(),
+                        List.copyOf(fields),
+                        left.outOfOrderness(),
+                        left.idleness(),
+                        lateness,
+                        null);
+        joins.put(
+                name,
+                interval
+                        ? new Join.Interval(name, left, right, on, lower, upper, alias, output)
+                        : new Join.AsOf(
+                                name,
+                                left,
+                                right,
+                                on,
+                                alias,
+                                Collections.unmodifiableMap(defaults),
+                                output));
+    }
+
+    private Stream joinedStream(YamlNode node, String key, String what) {
+        String streamName = node.scalar(key);
+        Stream stream = streams.get(streamName);
+        if (stream == null) {
+            throw node.error(
+                    what
+                            + " reads unknown stream '"
+                            + streamName
+                            + "' (known: "
+                            + streams.keySet()
+                            + ")");
+        }
+        return stream;
+    }
+
+    private static Duration signedDuration(YamlNode node, String text) {
+        Matcher m = SIGNED_DURATION.matcher(text);
+        if (!m.matches()) {
+            throw node.error("'" + text + "' is not a duration (expected e.g. -10m or 0s)");
+        }
+        Duration d;
+        try {
+            d = Durations.parse(m.group(2));
+        } catch (IllegalArgumentException e) {
+            throw node.error("between: " + e.getMessage());
+        }
+        return m.group(1).isEmpty() ? d : d.negated();
+    }
+
+    /** A default value of a field's type. */
+    private static Object literal(YamlNode node, Field field) {
+        String text = node.scalar(field.name());
+        try {
+            return switch (field.type()) {
+                case STRING -> text;
+                case LONG, TIMESTAMP -> Long.parseLong(text);
+                case DOUBLE -> Double.parseDouble(text);
+                case BOOLEAN -> {
+                    if (!text.equals("true") && !text.equals("false")) {
+                        throw new NumberFormatException();
+                    }
+                    yield Boolean.parseBoolean(text);
+                }
+            };
+        } catch (NumberFormatException e) {
+            throw node.error(
+                    "the default '"
+                            + text
+                            + "' of '"
+                            + field.name()
+                            + "' is not a "
+                            + field.type().yamlName());
+        }
     }
 
     private Entity entityRef(YamlNode node, String what) {

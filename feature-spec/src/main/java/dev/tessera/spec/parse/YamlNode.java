@@ -1,6 +1,8 @@
 package dev.tessera.spec.parse;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
@@ -8,6 +10,7 @@ import org.yaml.snakeyaml.nodes.MappingNode;
 import org.yaml.snakeyaml.nodes.Node;
 import org.yaml.snakeyaml.nodes.NodeTuple;
 import org.yaml.snakeyaml.nodes.ScalarNode;
+import org.yaml.snakeyaml.nodes.SequenceNode;
 
 /** A YAML node that remembers its file and line, so every problem can be reported where it is. */
 final class YamlNode {
@@ -37,6 +40,22 @@ final class YamlNode {
             throw error(what + " must not be empty");
         }
         return value;
+    }
+
+    boolean isSequence() {
+        return node instanceof SequenceNode;
+    }
+
+    /** The values of a sequence of scalars, such as {@code [user_id, product_id]}. */
+    List<String> scalars(String what) {
+        if (!(node instanceof SequenceNode sequence)) {
+            throw error(what + " must be a list, e.g. [a, b]");
+        }
+        List<String> values = new ArrayList<>();
+        for (Node element : sequence.getValue()) {
+            values.add(new YamlNode(file, element).scalar("an element of " + what));
+        }
+        return values;
     }
 
     /** The entries of a mapping, in order; keys are scalars. */

@@ -5,6 +5,8 @@ import dev.tessera.spec.avro.FeatureUpdate;
 import dev.tessera.spec.model.Feature;
 import dev.tessera.spec.model.FeatureGroup;
 import dev.tessera.spec.model.FeatureSpec;
+import dev.tessera.spec.model.Field;
+import dev.tessera.spec.model.Join;
 import dev.tessera.spec.model.Stream;
 import dev.tessera.spec.model.Window;
 import dev.tessera.spec.store.TileMerger;
@@ -14,6 +16,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -32,6 +35,11 @@ import java.util.TreeMap;
  * more), later ones are dropped as late. A tile of rolling features takes events until {@code W >=
  * start + retention - 1} (retention: the group's largest rolling window plus one tile). At the end
  * of input the watermark jumps to the end of time and every window closes.
+ *
+ * <p>Joins (see {@link Join}) take the events of both streams that are ahead of their own stream's
+ * watermark and emit each match; the features of a join's output take every joined event (the job
+ * emits them as the watermark passes them, so no window closes without them). Lifetime features
+ * emit a value per event; {@code since} features one per event of either stream.
  */
 public final class Reference {
 
@@ -87,33 +95,193 @@ public final class Reference {
         Map<String, List<Event>> tiled = new HashMap<>();
         for (Stream stream : spec.streams()) {
             List<Operator> operators = operators(stream, updates, late, tiled);
-            if (operators.isEmpty()) {
-                continue;
-            }
-            long newest = Long.MIN_VALUE;
             long watermark = Long.MIN_VALUE;
-            Set<List<Object>> seenIds = new HashSet<>();
-            for (Event event : arrivals) {
-                if (!event.stream().equals(stream.name()) || isDuplicate(stream, event, seenIds)) {
-                    continue;
-                }
+            for (Arrival arrival : arrivals(stream, arrivals)) {
                 for (Operator operator : operators) {
-                    operator.process(event, watermark);
+                    operator.process(arrival.event(), arrival.watermark());
                 }
-                newest = Math.max(newest, event.eventTime());
-                long next = newest - stream.outOfOrderness().toMillis() - 1;
-                if (next > watermark) {
-                    watermark = next;
+                if (arrival.watermarkAfter() > watermark) {
+                    watermark = arrival.watermarkAfter();
                     for (Operator operator : operators) {
                         operator.advance(watermark);
                     }
                 }
             }
-            for (Operator operator : operators) {
-                operator.advance(Long.MAX_VALUE);
+            operators.forEach(operator -> operator.advance(Long.MAX_VALUE));
+        }
+        for (Join join : spec.joins()) {
+            // A join emits an event once the watermark has passed it (by the upper bound): no
+            // window of the output stream closes before all of its events are in, so the model
+            // takes them all and closes every window at the end.
+            List<Operator> operators = operators(join.output(), updates, late, tiled);
+            for (Event joined : join(join, arrivals)) {
+                operators.forEach(operator -> operator.process(joined, Long.MIN_VALUE));
+            }
+            operators.forEach(operator -> operator.advance(Long.MAX_VALUE));
+        }
+        for (FeatureGroup group : spec.groups()) {
+            for (Window window : windowsOf(group)) {
+                if (window instanceof Window.Since since) {
+                    runSince(group, since, arrivals, updates);
+                }
             }
         }
         return new Result(updates, late, tiled);
+    }
+
+    /**
+     * An event of a stream as its source reads it: the watermark before it (what it is judged
+     * against) and after it.
+     */
+    private record Arrival(Event event, long watermark, long watermarkAfter) {}
+
+    /** A declared stream's events in arrival order, without repeats, with their watermarks. */
+    private static List<Arrival> arrivals(Stream stream, List<Event> arrivals) {
+        List<Arrival> ofStream = new ArrayList<>();
+        long newest = Long.MIN_VALUE;
+        long watermark = Long.MIN_VALUE;
+        Set<List<Object>> seenIds = new HashSet<>();
+        for (Event event : arrivals) {
+            if (!event.stream().equals(stream.name()) || isDuplicate(stream, event, seenIds)) {
+                continue;
+            }
+            newest = Math.max(newest, event.eventTime());
+            long next = Math.max(watermark, newest - stream.outOfOrderness().toMillis() - 1);
+            ofStream.add(new Arrival(event, watermark, next));
+            watermark = next;
+        }
+        return ofStream;
+    }
+
+    /**
+     * The events a join emits. Events at or behind their own stream's watermark are dropped (the
+     * job judges them against the join's watermark, the lesser of both streams': the same as long
+     * as events stay within their stream's out_of_orderness).
+     */
+    private static List<Event> join(Join join, List<Event> arrivals) {
+        List<Event> left = onTime(join.left(), arrivals);
+        List<Event> right = onTime(join.right(), arrivals);
+        List<Event> joined = new ArrayList<>();
+        for (Event l : left) {
+            List<Object> key = key(join, l);
+            Event match = null;
+            for (Event r : right) {
+                if (key.equals(key(join, r)) && matches(join, l, r, match)) {
+                    match = r;
+                }
+            }
+            Map<String, Object> fields = new LinkedHashMap<>(l.fields());
+            if (join instanceof Join.Interval interval) {
+                if (match == null) {
+                    continue;
+                }
+                enrich(join, match.fields(), fields);
+                fields.put(interval.gapField(), (l.eventTime() - match.eventTime()) / 1000.0);
+            } else {
+                Join.AsOf asOf = (Join.AsOf) join;
+                enrich(join, match == null ? asOf.defaults() : match.fields(), fields);
+            }
+            joined.add(new Event(join.name(), l.entityId(), l.eventTime(), fields));
+        }
+        return joined;
+    }
+
+    /** Whether {@code r} is a better match of {@code l} than {@code best} (null: none yet). */
+    private static boolean matches(Join join, Event l, Event r, Event best) {
+        if (join instanceof Join.Interval interval) {
+            long gap = r.eventTime() - l.eventTime();
+            if (gap < interval.lower().toMillis() || gap > interval.upper().toMillis()) {
+                return false;
+            }
+            if (best == null) {
+                return true;
+            }
+            long distance = Math.abs(gap);
+            long bestDistance = Math.abs(best.eventTime() - l.eventTime());
+            // The nearest; of two as near the later; of two at one time the first to arrive.
+            return distance < bestDistance
+                    || (distance == bestDistance && r.eventTime() > best.eventTime());
+        }
+        // As of: the newest version valid at the left event's time; of two versions valid from
+        // one time, the last to arrive.
+        return r.eventTime() <= l.eventTime()
+                && (best == null || r.eventTime() >= best.eventTime());
+    }
+
+    /** Adds the right stream's fields (of a matched event, or defaults) under the join's alias. */
+    private static void enrich(Join join, Map<String, Object> right, Map<String, Object> fields) {
+        Stream stream = join.right();
+        for (Field field : stream.fields()) {
+            String name = field.name();
+            boolean carried =
+                    !join.on().contains(name)
+                            && (join instanceof Join.Interval || !name.equals(stream.timeField()));
+            if (carried && right.get(name) != null) {
+                fields.put(join.rightField(name), right.get(name));
+            }
+        }
+    }
+
+    private static List<Object> key(Join join, Event event) {
+        return join.on().stream().map(event.fields()::get).toList();
+    }
+
+    private static List<Event> onTime(Stream stream, List<Event> arrivals) {
+        return arrivals(stream, arrivals).stream()
+                .filter(arrival -> arrival.event().eventTime() > arrival.watermark())
+                .map(Arrival::event)
+                .toList();
+    }
+
+    /**
+     * A group's features of a {@code since} window, per entity id: the events of the group's stream
+     * newer than the newest event of the reset stream. Every event of either stream emits the
+     * value, as of the newest time and with a version counting both streams' events.
+     */
+    private void runSince(
+            FeatureGroup group,
+            Window.Since since,
+            List<Event> arrivals,
+            List<FeatureUpdate> updates) {
+        List<Feature> features =
+                group.windowedFeatures().stream().filter(f -> f.window().equals(since)).toList();
+        List<Event> main = arrivals(group.stream(), arrivals).stream().map(Arrival::event).toList();
+        List<Event> resets =
+                arrivals(since.reset(), arrivals).stream().map(Arrival::event).toList();
+        Map<String, List<Event>> seenById = new HashMap<>();
+        int m = 0;
+        int r = 0;
+        for (Event event : arrivals) {
+            boolean isMain = m < main.size() && main.get(m) == event;
+            boolean isReset = r < resets.size() && resets.get(r) == event;
+            if (!isMain && !isReset) {
+                continue;
+            }
+            m += isMain ? 1 : 0;
+            r += isReset ? 1 : 0;
+            List<Event> seen = seenById.computeIfAbsent(event.entityId(), id -> new ArrayList<>());
+            seen.add(event);
+            long resetAt =
+                    seen.stream()
+                            .filter(e -> e.stream().equals(since.reset().name()))
+                            .mapToLong(Event::eventTime)
+                            .max()
+                            .orElse(Long.MIN_VALUE);
+            Partial partial = new Partial(features);
+            seen.stream()
+                    .filter(e -> e.stream().equals(group.stream().name()))
+                    .filter(e -> e.eventTime() > resetAt)
+                    .forEach(partial::add);
+            long newest = seen.stream().mapToLong(Event::eventTime).max().orElseThrow();
+            updates.add(
+                    FeatureUpdate.values(
+                            group.entity().name(),
+                            event.entityId(),
+                            group.name(),
+                            newest,
+                            seen.size(),
+                            partial.results()));
+        }
     }
 
     /**
@@ -129,6 +297,13 @@ public final class Reference {
         return id != null && !seenIds.add(List.of(event.entityId(), id));
     }
 
+    /** The distinct windows of a group's non-rolling features, in order. */
+    private static Set<Window> windowsOf(FeatureGroup group) {
+        Set<Window> windows = new LinkedHashSet<>();
+        group.windowedFeatures().forEach(feature -> windows.add(feature.window()));
+        return windows;
+    }
+
     private List<Operator> operators(
             Stream stream,
             List<FeatureUpdate> updates,
@@ -142,15 +317,19 @@ public final class Reference {
             }
             long lateness = stream.allowedLateness().toMillis();
             byWindow.forEach(
-                    (window, features) ->
+                    (window, features) -> {
+                        if (window instanceof Window.Session session) {
                             operators.add(
-                                    window instanceof Window.Session session
-                                            ? new Sessions(
-                                                    group, session, features, lateness, updates,
-                                                    late)
-                                            : new FixedWindows(
-                                                    group, window, features, lateness, updates,
-                                                    late)));
+                                    new Sessions(
+                                            group, session, features, lateness, updates, late));
+                        } else if (window instanceof Window.Lifetime) {
+                            operators.add(new Lifetime(group, features, updates));
+                        } else if (!(window instanceof Window.Since)) { // see runSince
+                            operators.add(
+                                    new FixedWindows(
+                                            group, window, features, lateness, updates, late));
+                        }
+                    });
             if (!group.rollingFeatures().isEmpty()) {
                 operators.add(
                         new Tiles(
@@ -379,6 +558,30 @@ public final class Reference {
         private void emit(String id, long end, Partial partial) {
             updates.add(partial.update(group, id, end));
         }
+    }
+
+    /** A group's lifetime features: every event of an entity id, a new value per event. */
+    private static final class Lifetime implements Operator {
+        final FeatureGroup group;
+        final List<Feature> features;
+        final List<FeatureUpdate> updates;
+        final Map<String, Partial> byId = new HashMap<>();
+
+        Lifetime(FeatureGroup group, List<Feature> features, List<FeatureUpdate> updates) {
+            this.group = group;
+            this.features = features;
+            this.updates = updates;
+        }
+
+        @Override
+        public void process(Event event, long watermark) {
+            Partial partial = byId.computeIfAbsent(event.entityId(), id -> new Partial(features));
+            partial.add(event);
+            updates.add(partial.update(group, event.entityId(), partial.newestEventTime));
+        }
+
+        @Override
+        public void advance(long watermark) {}
     }
 
     /** Tiles of a group's rolling features. */

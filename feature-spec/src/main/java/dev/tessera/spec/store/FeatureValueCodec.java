@@ -4,6 +4,8 @@ import dev.tessera.spec.model.Feature;
 import dev.tessera.spec.model.ValueType;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * Feature values as Redis strings, readable with {@code redis-cli}: numbers in decimal, strings as
@@ -14,6 +16,18 @@ public final class FeatureValueCodec {
     private FeatureValueCodec() {}
 
     public static String encode(Object value) {
+        if (value instanceof Map<?, ?> map) {
+            StringBuilder json = new StringBuilder("{");
+            map.forEach(
+                    (key, count) -> {
+                        if (json.length() > 1) {
+                            json.append(',');
+                        }
+                        quote((String) key, json);
+                        json.append(':').append(scalar(count));
+                    });
+            return json.append('}').toString();
+        }
         if (value instanceof List<?> list) {
             StringBuilder json = new StringBuilder("[");
             for (Object element : list) {
@@ -46,10 +60,11 @@ public final class FeatureValueCodec {
 
     /** Decodes a stored value of {@code feature}. */
     public static Object decode(String stored, Feature feature) {
-        if (feature.valueType() == ValueType.LIST) {
-            return decodeList(stored, ValueType.of(feature.fieldType()));
-        }
-        return decodeScalar(stored, feature.valueType());
+        return switch (feature.storedType()) {
+            case LIST -> decodeList(stored, ValueType.of(feature.fieldType()));
+            case MAP -> decodeMap(stored);
+            default -> decodeScalar(stored, feature.storedType());
+        };
     }
 
     private static Object decodeScalar(String stored, ValueType type) {
@@ -58,7 +73,7 @@ public final class FeatureValueCodec {
             case DOUBLE -> Double.parseDouble(stored);
             case BOOLEAN -> Boolean.parseBoolean(stored);
             case STRING -> stored;
-            case LIST -> throw new IllegalArgumentException("a list is not a scalar");
+            case LIST, MAP -> throw new IllegalArgumentException(type + " is not a scalar");
         };
     }
 
@@ -83,6 +98,25 @@ public final class FeatureValueCodec {
             }
         }
         return list;
+    }
+
+    private static Map<String, Long> decodeMap(String json) {
+        Map<String, Long> map = new TreeMap<>();
+        int i = 1; // after '{'
+        while (i < json.length() - 1) {
+            if (json.charAt(i) == ',') {
+                i++;
+            }
+            StringBuilder key = new StringBuilder();
+            i = unquote(json, i, key) + 1; // and the ':'
+            int end = i;
+            while (end < json.length() - 1 && json.charAt(end) != ',') {
+                end++;
+            }
+            map.put(key.toString(), Long.parseLong(json.substring(i, end)));
+            i = end;
+        }
+        return map;
     }
 
     private static void quote(String s, StringBuilder json) {

@@ -52,7 +52,7 @@ class AggregationsTest {
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessage(
                         "unknown aggregation 'median' (expected one of count, sum, avg, min, max,"
-                                + " first, last, last_n(n), distinct_count, percentile(p))");
+                                + " first, last, last_n(n), distinct_count, percentile(p), count_by, time_since_last)");
         assertThatThrownBy(() -> Aggregations.parse("sum)"))
                 .hasMessageStartingWith("'sum)' is not an aggregation (expected one of count,");
         assertThatThrownBy(() -> Aggregations.parse(""))
@@ -100,7 +100,7 @@ class AggregationsTest {
         assertThat(String.join(", ", Aggregations.names()))
                 .isEqualTo(
                         "count, sum, avg, min, max, first, last, last_n(n), distinct_count,"
-                                + " percentile(p)");
+                                + " percentile(p), count_by, time_since_last");
     }
 
     @Test

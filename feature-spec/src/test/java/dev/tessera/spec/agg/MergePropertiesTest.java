@@ -40,6 +40,8 @@ class MergePropertiesTest {
                     new LastN(3),
                     new LastN(40),
                     DistinctCount.INSTANCE,
+                    CountBy.INSTANCE,
+                    TimeSinceLast.INSTANCE,
                     new Percentile(new BigDecimal("0.1")),
                     new Percentile(new BigDecimal("50")),
                     new Percentile(new BigDecimal("95")),

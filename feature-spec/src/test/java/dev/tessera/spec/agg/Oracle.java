@@ -6,7 +6,9 @@ import java.math.RoundingMode;
 import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * What each aggregation means, computed the plain way from the whole list of events, to check the
@@ -51,6 +53,14 @@ final class Oracle {
                     .limit(lastN.n())
                     .map(Event::value)
                     .toList();
+        }
+        if (aggregation == CountBy.INSTANCE) {
+            Map<String, Long> counts = new TreeMap<>();
+            present.forEach(e -> counts.merge((String) e.value(), 1L, Long::sum));
+            return counts;
+        }
+        if (aggregation == TimeSinceLast.INSTANCE) {
+            return events.stream().map(Event::time).max(Long::compare).orElse(null);
         }
         if (aggregation == DistinctCount.INSTANCE) {
             Set<Object> distinct = new HashSet<>();
