@@ -3,7 +3,6 @@ package dev.tessera.job;
 import dev.tessera.spec.model.Stream;
 import java.time.Duration;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.state.StateTtlConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
@@ -44,11 +43,7 @@ public final class Deduplicator extends KeyedProcessFunction<String, StreamEvent
         ValueStateDescriptor<Boolean> descriptor =
                 new ValueStateDescriptor<>("seen", Types.BOOLEAN);
         // Processing time: how long after the first copy a repeat is still recognized.
-        descriptor.enableTimeToLive(
-                StateTtlConfig.newBuilder(within)
-                        .setUpdateType(StateTtlConfig.UpdateType.OnCreateAndWrite)
-                        .setStateVisibility(StateTtlConfig.StateVisibility.NeverReturnExpired)
-                        .build());
+        descriptor.enableTimeToLive(StateExpiry.afterWrite(within));
         seen = getRuntimeContext().getState(descriptor);
         duplicates = getRuntimeContext().getMetricGroup().counter(DUPLICATES_METRIC);
     }

@@ -4,11 +4,15 @@ import dev.tessera.spec.avro.FeatureUpdate;
 import dev.tessera.spec.model.Feature;
 import dev.tessera.spec.model.FeatureGroup;
 import dev.tessera.spec.model.FeatureSpec;
+import dev.tessera.spec.model.Join;
 import dev.tessera.spec.model.Stream;
 import dev.tessera.spec.model.Window;
 import dev.tessera.spec.parse.SpecParser;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -174,8 +178,32 @@ public final class FeatureJob {
         this.settings = settings;
     }
 
-    /** The streams some feature group reads, in the order the groups are declared. */
+    /**
+     * The declared streams the job reads, in declaration order: those feature groups read, and
+     * those the joins and {@code since} windows they read take.
+     */
     public static List<Stream> inputStreams(FeatureSpec spec) {
+        Set<String> needed = new HashSet<>();
+        for (FeatureGroup group : spec.groups()) {
+            Stream stream = group.stream();
+            spec.join(stream.name())
+                    .ifPresentOrElse(
+                            join -> {
+                                needed.add(join.left().name());
+                                needed.add(join.right().name());
+                            },
+                            () -> needed.add(stream.name()));
+            for (Feature feature : group.windowedFeatures()) {
+                if (feature.window() instanceof Window.Since since) {
+                    needed.add(since.reset().name());
+                }
+            }
+        }
+        return spec.streams().stream().filter(stream -> needed.contains(stream.name())).toList();
+    }
+
+    /** The streams feature groups read (declared or joined), in the order the groups are. */
+    private static List<Stream> featureStreams(FeatureSpec spec) {
         Set<Stream> streams = new LinkedHashSet<>();
         spec.groups().forEach(group -> streams.add(group.stream()));
         return List.copyOf(streams);
@@ -183,19 +211,47 @@ public final class FeatureJob {
 
     /** Adds the job's operators to {@code env}. */
     public void build(StreamExecutionEnvironment env) {
-        List<DataStream<FeatureUpdate>> updates = new ArrayList<>();
+        Map<String, DataStream<StreamEvent>> events = new HashMap<>();
+        Map<String, List<DataStream<LateEvent>>> late = new LinkedHashMap<>();
         for (Stream stream : inputStreams(spec)) {
-            KeyedStream<StreamEvent, String> eventsByEntity =
-                    deduplicated(events(env, stream), stream)
-                            .keyBy(StreamEvent::entityId, Types.STRING);
-            List<DataStream<LateEvent>> late = new ArrayList<>();
+            events.put(stream.name(), deduplicated(events(env, stream), stream));
+            late.put(stream.name(), new ArrayList<>());
+        }
+        List<DataStream<FeatureUpdate>> updates = new ArrayList<>();
+        for (Stream stream : featureStreams(spec)) {
+            spec.join(stream.name())
+                    .ifPresent(
+                            join -> {
+                                SingleOutputStreamOperator<StreamEvent> joined = join(join, events);
+                                events.put(join.name(), joined);
+                                late.get(join.left().name())
+                                        .add(joined.getSideOutput(LateEvents.OUTPUT));
+                            });
+            KeyedStream<StreamEvent, String> eventsByEntity = byEntity(events.get(stream.name()));
+            List<DataStream<LateEvent>> lateOfStream = late.get(spec.origin(stream).name());
             for (FeatureGroup group : spec.groupsOf(stream)) {
                 for (Window window : windowsOf(group)) {
                     if (window instanceof Window.Session session) {
                         SessionWindowAggregation.Outputs sessions =
                                 SessionWindowAggregation.build(eventsByEntity, group, session);
                         updates.add(sessions.updates());
-                        late.add(sessions.late());
+                        lateOfStream.add(sessions.late());
+                    } else if (window instanceof Window.Lifetime) {
+                        updates.add(
+                                process(
+                                        eventsByEntity,
+                                        OperatorIds.lifetime(group),
+                                        LifetimeAggregator.of(group)));
+                    } else if (window instanceof Window.Since since) {
+                        String id = OperatorIds.since(group, since);
+                        updates.add(
+                                eventsByEntity
+                                        .connect(byEntity(events.get(since.reset().name())))
+                                        .process(
+                                                SinceAggregator.of(group, since),
+                                                TypeInformation.of(FeatureUpdate.class))
+                                        .uid(id)
+                                        .name(id));
                     } else {
                         SingleOutputStreamOperator<FeatureUpdate> windowed =
                                 process(
@@ -203,7 +259,7 @@ public final class FeatureJob {
                                         OperatorIds.window(group, window),
                                         paneAggregator(group, window));
                         updates.add(windowed);
-                        late.add(windowed.getSideOutput(LateEvents.OUTPUT));
+                        lateOfStream.add(windowed.getSideOutput(LateEvents.OUTPUT));
                     }
                 }
                 if (!group.rollingFeatures().isEmpty()) {
@@ -213,13 +269,42 @@ public final class FeatureJob {
                                     OperatorIds.tiles(group),
                                     RollingTileAggregator.of(group, settings.tileEmitInterval()));
                     updates.add(tiles);
-                    late.add(tiles.getSideOutput(LateEvents.OUTPUT));
+                    lateOfStream.add(tiles.getSideOutput(LateEvents.OUTPUT));
                 }
             }
-            String lateId = OperatorIds.lateEvents(stream);
-            union(late).sinkTo(lateSink).uid(lateId).name(lateId);
+        }
+        for (Stream stream : inputStreams(spec)) {
+            List<DataStream<LateEvent>> lateOfStream = late.get(stream.name());
+            if (!lateOfStream.isEmpty()) {
+                String lateId = OperatorIds.lateEvents(stream);
+                union(lateOfStream).sinkTo(lateSink).uid(lateId).name(lateId);
+            }
         }
         union(updates).sinkTo(sink).uid(OperatorIds.SINK).name(OperatorIds.SINK);
+    }
+
+    private static KeyedStream<StreamEvent, String> byEntity(DataStream<StreamEvent> events) {
+        return events.keyBy(StreamEvent::entityId, Types.STRING);
+    }
+
+    /**
+     * The joined events of a join of two streams, both keyed by the join key; the late events of
+     * both are its side output.
+     */
+    private static SingleOutputStreamOperator<StreamEvent> join(
+            Join join, Map<String, DataStream<StreamEvent>> events) {
+        JoinShape shape = JoinShape.of(join);
+        JoinFunction function =
+                join instanceof Join.Interval interval
+                        ? new IntervalJoin(interval)
+                        : new AsOfJoin((Join.AsOf) join);
+        String id = OperatorIds.join(join);
+        return events.get(join.left().name())
+                .keyBy(shape::key, Types.STRING)
+                .connect(events.get(join.right().name()).keyBy(shape::key, Types.STRING))
+                .process(function, TypeInformation.of(StreamEvent.class))
+                .uid(id)
+                .name(id);
     }
 
     /** Builds the job into {@code env} and runs it until it ends (finite sources) or fails. */
@@ -254,7 +339,7 @@ public final class FeatureJob {
         return source.uid(id);
     }
 
-    /** The distinct windows of a group's tumbling, sliding and session features, in order. */
+    /** The distinct windows of a group's non-rolling features, in order. */
     private static Set<Window> windowsOf(FeatureGroup group) {
         Set<Window> windows = new LinkedHashSet<>();
         for (Feature feature : group.windowedFeatures()) {

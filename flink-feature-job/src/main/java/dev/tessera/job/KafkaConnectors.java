@@ -98,6 +98,8 @@ public record KafkaConnectors(
         for (Stream stream : FeatureJob.inputStreams(spec)) {
             lateTopics.put(stream.name(), stream.lateTopic());
         }
+        // A joined event too late for a window goes where its left stream's late events go.
+        spec.joins().forEach(join -> lateTopics.put(join.name(), join.left().lateTopic()));
         return KafkaSink.<LateEvent>builder()
                 .setBootstrapServers(bootstrapServers)
                 .setRecordSerializer(new LateEventSerializationSchema(lateTopics))

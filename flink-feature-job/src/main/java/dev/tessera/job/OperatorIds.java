@@ -2,6 +2,7 @@ package dev.tessera.job;
 
 import dev.tessera.spec.model.Durations;
 import dev.tessera.spec.model.FeatureGroup;
+import dev.tessera.spec.model.Join;
 import dev.tessera.spec.model.Stream;
 import dev.tessera.spec.model.Window;
 
@@ -35,6 +36,12 @@ public final class OperatorIds {
      * Rolling windows have one operator per group: {@link #tiles}.
      */
     public static String window(FeatureGroup group, Window window) {
+        if (window instanceof Window.Lifetime) {
+            return lifetime(group);
+        }
+        if (window instanceof Window.Since since) {
+            return since(group, since);
+        }
         // Java 17: no pattern matching in switch yet.
         if (window instanceof Window.Tumbling tumbling) {
             return "window-" + group.name() + "-tumbling-" + Durations.format(tumbling.size());
@@ -65,6 +72,24 @@ public final class OperatorIds {
     /** The tiles of a group's rolling features: e.g. {@code tiles-user_transactions_1h}. */
     public static String tiles(FeatureGroup group) {
         return "tiles-" + group.name();
+    }
+
+    /** A join of two streams, e.g. {@code join-viewed_purchases}. */
+    public static String join(Join join) {
+        return "join-" + join.name();
+    }
+
+    /** The lifetime features of a group: e.g. {@code lifetime-user_click_state}. */
+    public static String lifetime(FeatureGroup group) {
+        return "lifetime-" + group.name();
+    }
+
+    /**
+     * The features of a group reset by another stream: e.g. {@code
+     * since-user_clicks_since_purchase-purchases}.
+     */
+    public static String since(FeatureGroup group, Window.Since window) {
+        return "since-" + group.name() + "-" + window.reset().name();
     }
 
     /** The sink of a stream's late events, e.g. {@code late-transactions}. */

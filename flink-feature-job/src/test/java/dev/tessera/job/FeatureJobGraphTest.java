@@ -51,6 +51,14 @@ class FeatureJobGraphTest {
                         "session-user_click_sessions-30m-late")
                 .containsEntry("late-transactions", "late-transactions: Writer")
                 .containsEntry("late-clicks", "late-clicks: Writer")
+                .containsEntry("late-purchases", "late-purchases: Writer")
+                .containsEntry("join-viewed_purchases", "join-viewed_purchases")
+                .containsEntry("join-clicks_with_product", "join-clicks_with_product")
+                .containsEntry("lifetime-user_click_state", "lifetime-user_click_state")
+                .containsEntry("lifetime-user_transaction_state", "lifetime-user_transaction_state")
+                .containsEntry(
+                        "since-user_clicks_since_purchase-purchases",
+                        "since-user_clicks_since_purchase-purchases")
                 .containsEntry("sink-feature-updates", "sink-feature-updates: Writer");
         assertThat(graph.getStreamNodes())
                 .allSatisfy(node -> assertThat(node.getTransformationUID()).isNotBlank());
@@ -71,7 +79,7 @@ class FeatureJobGraphTest {
                                 new FeatureJob(
                                         SPEC, Map.of(), KAFKA.sink(SPEC), KAFKA.lateSink(SPEC)))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("[clicks, transactions]");
+                .hasMessageContaining("[clicks, products, purchases, transactions]");
         assertThatThrownBy(
                         () ->
                                 new FeatureJob(
@@ -81,12 +89,16 @@ class FeatureJobGraphTest {
                                                 source,
                                                 "clicks",
                                                 clicks,
+                                                "purchases",
+                                                source,
+                                                "products",
+                                                source,
                                                 "views",
                                                 source),
                                         KAFKA.sink(SPEC),
                                         KAFKA.lateSink(SPEC)))
                 .isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("[clicks, transactions, views]");
+                .hasMessageContaining("[clicks, products, purchases, transactions, views]");
     }
 
     private static StreamGraph buildGraph() {

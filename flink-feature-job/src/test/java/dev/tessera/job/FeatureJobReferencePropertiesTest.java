@@ -8,17 +8,12 @@ import dev.tessera.spec.parse.SpecParser;
 import dev.tessera.spec.reference.Event;
 import dev.tessera.spec.reference.Reference;
 import dev.tessera.spec.reference.StoreModel;
-import java.io.Serializable;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Queue;
 import java.util.TreeMap;
-import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.Combinators;
@@ -31,14 +26,6 @@ import net.jqwik.api.Tuple;
 import net.jqwik.api.lifecycle.AfterContainer;
 import net.jqwik.api.lifecycle.BeforeContainer;
 import net.jqwik.api.statistics.Statistics;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
-import org.apache.flink.api.connector.sink2.Sink;
-import org.apache.flink.api.connector.sink2.SinkWriter;
-import org.apache.flink.api.connector.sink2.WriterInitContext;
-import org.apache.flink.connector.datagen.source.DataGeneratorSource;
-import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
-import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.test.util.MiniClusterWithClientResource;
 
 /**
  * The job computes what feature-spec's reference implementation ({@link Reference}) computes, on
@@ -96,27 +83,16 @@ class FeatureJobReferencePropertiesTest {
                   min_4s: {aggregation: min, field: v, window: tumbling(4s)}
             """;
 
-    /** Events and results, by run, reached from the job through the JVM (MiniCluster). */
-    private static final Map<String, List<StreamEvent>> EVENTS = new ConcurrentHashMap<>();
-
-    private static final Map<String, Queue<Object>> RESULTS = new ConcurrentHashMap<>();
-
-    private static MiniClusterWithClientResource cluster;
+    private static final CollectedRun RUN = new CollectedRun(PARALLELISM);
 
     @BeforeContainer
     static void startCluster() throws Exception {
-        cluster =
-                new MiniClusterWithClientResource(
-                        new MiniClusterResourceConfiguration.Builder()
-                                .setNumberTaskManagers(1)
-                                .setNumberSlotsPerTaskManager(PARALLELISM)
-                                .build());
-        cluster.before();
+        RUN.start();
     }
 
     @AfterContainer
     static void stopCluster() {
-        cluster.after();
+        RUN.stop();
     }
 
     /** Watermarks exactly at window ends and lateness bounds, in one fixed case. */
@@ -141,16 +117,15 @@ class FeatureJobReferencePropertiesTest {
                 SpecParser.parse("property.yaml", SPEC.formatted(lateness ? "3s" : "0s"));
 
         Reference.Result expected = new Reference(spec).run(toReference(arrivals));
-        List<Object> updates = new ArrayList<>();
-        List<Object> late = new ArrayList<>();
-        run(spec, arrivals, updates, late);
+        CollectedRun.Outputs outputs = RUN.run(spec, Map.of("s", arrivals));
+        List<FeatureUpdate> updates = outputs.updates();
+        List<LateEvent> late = outputs.late();
 
         // What the random cases exercise, reported by jqwik.
         Statistics.label("late events").collect(late.isEmpty() ? "none" : "some");
         Statistics.label("corrections")
                 .collect(
                         updates.stream()
-                                                .map(update -> (FeatureUpdate) update)
                                                 .filter(update -> update.tile() == null)
                                                 .map(
                                                         update ->
@@ -161,7 +136,6 @@ class FeatureJobReferencePropertiesTest {
                                                 .distinct()
                                                 .count()
                                         < updates.stream()
-                                                .map(update -> (FeatureUpdate) update)
                                                 .filter(update -> update.tile() == null)
                                                 .map(
                                                         update ->
@@ -175,10 +149,10 @@ class FeatureJobReferencePropertiesTest {
                                 ? "some"
                                 : "none");
         StoreModel store = new StoreModel(spec);
-        updates.forEach(update -> store.apply((FeatureUpdate) update));
+        updates.forEach(store::apply);
         assertThat(store.values()).isEqualTo(expected.store(spec).values());
         assertThat(store.tiles()).isEqualTo(expected.store(spec).tiles());
-        assertThat(late.stream().map(event -> describe((LateEvent) event)).sorted().toList())
+        assertThat(late.stream().map(FeatureJobReferencePropertiesTest::describe).sorted().toList())
                 .isEqualTo(
                         expected.late().stream()
                                 .map(
@@ -287,57 +261,5 @@ class FeatureJobReferencePropertiesTest {
     private static String describe(
             String group, String entityId, long eventTime, Map<String, Object> fields) {
         return group + " " + entityId + " " + (eventTime - T0) + " " + new TreeMap<>(fields);
-    }
-
-    private static void run(
-            FeatureSpec spec, List<StreamEvent> arrivals, List<Object> updates, List<Object> late)
-            throws Exception {
-        String id = UUID.randomUUID().toString();
-        EVENTS.put(id, List.copyOf(arrivals));
-        RESULTS.put(id + "/updates", new ConcurrentLinkedQueue<>());
-        RESULTS.put(id + "/late", new ConcurrentLinkedQueue<>());
-        try {
-            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-            env.setParallelism(PARALLELISM);
-            new FeatureJob(
-                            spec,
-                            Map.of(
-                                    "s",
-                                    new DataGeneratorSource<>(
-                                            index -> EVENTS.get(id).get(Math.toIntExact(index)),
-                                            arrivals.size(),
-                                            TypeInformation.of(StreamEvent.class))),
-                            new QueueSink<>(id + "/updates"),
-                            new QueueSink<>(id + "/late"),
-                            TestEvents.deterministic())
-                    .execute(env);
-            updates.addAll(RESULTS.get(id + "/updates"));
-            late.addAll(RESULTS.get(id + "/late"));
-        } finally {
-            EVENTS.remove(id);
-            RESULTS.remove(id + "/updates");
-            RESULTS.remove(id + "/late");
-        }
-    }
-
-    /** Adds every element to a queue of {@link #RESULTS}, in the same JVM. */
-    private record QueueSink<T>(String queue) implements Sink<T>, Serializable {
-
-        @Override
-        public SinkWriter<T> createWriter(WriterInitContext context) {
-            Queue<Object> results = RESULTS.get(queue);
-            return new SinkWriter<>() {
-                @Override
-                public void write(T element, Context context) {
-                    results.add(element);
-                }
-
-                @Override
-                public void flush(boolean endOfInput) {}
-
-                @Override
-                public void close() {}
-            };
-        }
     }
 }

@@ -11,6 +11,7 @@ import org.apache.flink.runtime.jobgraph.OperatorID;
 import org.apache.flink.runtime.metrics.groups.InternalOperatorMetricGroup;
 import org.apache.flink.runtime.metrics.util.InterceptingOperatorMetricGroup;
 import org.apache.flink.runtime.metrics.util.InterceptingTaskMetricGroup;
+import org.apache.flink.runtime.operators.testutils.MockEnvironment;
 import org.apache.flink.runtime.operators.testutils.MockEnvironmentBuilder;
 import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 import org.apache.flink.streaming.api.operators.KeyedProcessOperator;
@@ -28,6 +29,17 @@ final class ProcessHarness implements AutoCloseable {
 
     ProcessHarness(KeyedProcessFunction<String, StreamEvent, FeatureUpdate> function)
             throws Exception {
+        harness =
+                new KeyedOneInputStreamOperatorTestHarness<>(
+                        new KeyedProcessOperator<>(function),
+                        StreamEvent::entityId,
+                        Types.STRING,
+                        environment(metrics));
+        harness.open();
+    }
+
+    /** A task environment whose operators all report to {@code metrics}. */
+    private static MockEnvironment environment(InterceptingOperatorMetricGroup metrics) {
         InterceptingTaskMetricGroup taskMetrics =
                 new InterceptingTaskMetricGroup() {
                     @Override
@@ -36,13 +48,7 @@ final class ProcessHarness implements AutoCloseable {
                         return metrics;
                     }
                 };
-        harness =
-                new KeyedOneInputStreamOperatorTestHarness<>(
-                        new KeyedProcessOperator<>(function),
-                        StreamEvent::entityId,
-                        Types.STRING,
-                        new MockEnvironmentBuilder().setMetricGroup(taskMetrics).build());
-        harness.open();
+        return new MockEnvironmentBuilder().setMetricGroup(taskMetrics).build();
     }
 
     void process(StreamEvent event) throws Exception {

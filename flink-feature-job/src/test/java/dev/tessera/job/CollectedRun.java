@@ -1,0 +1,116 @@
+package dev.tessera.job;
+
+import dev.tessera.spec.avro.FeatureUpdate;
+import dev.tessera.spec.model.FeatureSpec;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.sink2.SinkWriter;
+import org.apache.flink.api.connector.sink2.WriterInitContext;
+import org.apache.flink.connector.datagen.source.DataGeneratorSource;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.util.MiniClusterWithClientResource;
+
+/**
+ * Runs the job on a MiniCluster on finite lists of events, one source per stream, with {@link
+ * TestEvents#deterministic()} settings, and collects what its sinks received. Events and results
+ * pass through this JVM's static maps, keyed by run, as the MiniCluster runs in it.
+ */
+final class CollectedRun {
+
+    /** What the job's sinks received. */
+    record Outputs(List<FeatureUpdate> updates, List<LateEvent> late) {}
+
+    private static final Map<String, List<StreamEvent>> EVENTS = new ConcurrentHashMap<>();
+    private static final Map<String, Queue<Object>> RESULTS = new ConcurrentHashMap<>();
+
+    private final int parallelism;
+    private MiniClusterWithClientResource cluster;
+
+    CollectedRun(int parallelism) {
+        this.parallelism = parallelism;
+    }
+
+    void start() throws Exception {
+        cluster =
+                new MiniClusterWithClientResource(
+                        new MiniClusterResourceConfiguration.Builder()
+                                .setNumberTaskManagers(1)
+                                .setNumberSlotsPerTaskManager(parallelism)
+                                .build());
+        cluster.before();
+    }
+
+    void stop() {
+        cluster.after();
+    }
+
+    /** Runs the job until its sources are exhausted: {@code eventsByStream} in list order. */
+    Outputs run(FeatureSpec spec, Map<String, List<StreamEvent>> eventsByStream) throws Exception {
+        String id = UUID.randomUUID().toString();
+        Map<String, DataGeneratorSource<StreamEvent>> sources = new LinkedHashMap<>();
+        eventsByStream.forEach(
+                (stream, events) -> {
+                    String key = id + "/" + stream;
+                    EVENTS.put(key, List.copyOf(events));
+                    sources.put(
+                            stream,
+                            new DataGeneratorSource<>(
+                                    index -> EVENTS.get(key).get(Math.toIntExact(index)),
+                                    events.size(),
+                                    TypeInformation.of(StreamEvent.class)));
+                });
+        RESULTS.put(id + "/updates", new ConcurrentLinkedQueue<>());
+        RESULTS.put(id + "/late", new ConcurrentLinkedQueue<>());
+        try {
+            StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
+            env.setParallelism(parallelism);
+            new FeatureJob(
+                            spec,
+                            sources,
+                            new QueueSink<FeatureUpdate>(id + "/updates"),
+                            new QueueSink<LateEvent>(id + "/late"),
+                            TestEvents.deterministic())
+                    .execute(env);
+            List<FeatureUpdate> updates = new ArrayList<>();
+            RESULTS.get(id + "/updates").forEach(update -> updates.add((FeatureUpdate) update));
+            List<LateEvent> late = new ArrayList<>();
+            RESULTS.get(id + "/late").forEach(event -> late.add((LateEvent) event));
+            return new Outputs(updates, late);
+        } finally {
+            eventsByStream.keySet().forEach(stream -> EVENTS.remove(id + "/" + stream));
+            RESULTS.remove(id + "/updates");
+            RESULTS.remove(id + "/late");
+        }
+    }
+
+    /** Adds every element to a queue of {@link #RESULTS}, in the same JVM. */
+    private record QueueSink<T>(String queue) implements Sink<T>, Serializable {
+
+        @Override
+        public SinkWriter<T> createWriter(WriterInitContext context) {
+            Queue<Object> results = RESULTS.get(queue);
+            return new SinkWriter<>() {
+                @Override
+                public void write(T element, Context context) {
+                    results.add(element);
+                }
+
+                @Override
+                public void flush(boolean endOfInput) {}
+
+                @Override
+                public void close() {}
+            };
+        }
+    }
+}
