@@ -63,6 +63,41 @@ class FeatureResourceTest {
     }
 
     @Test
+    void servesCountsByValueAsAnObjectAndTheTimeSinceTheLastEventAsOfTheRequest() {
+        String user = unique();
+        long lastTxn = System.currentTimeMillis() - 90_000;
+        Map<String, Object> clicks = new LinkedHashMap<>();
+        clicks.put("views_by_category", new java.util.TreeMap<>(Map.of("books", 2L, "games", 1L)));
+        clicks.put("last_10_actions", List.of("p3", "p1"));
+        StoredUpdates.write(
+                redisClient,
+                spec,
+                List.of(
+                        FeatureUpdate.values("user", user, "user_click_state", lastTxn, 3, clicks),
+                        FeatureUpdate.values(
+                                "user",
+                                user,
+                                "user_transaction_state",
+                                lastTxn,
+                                1,
+                                Map.of("time_since_last_txn_s", lastTxn))));
+
+        given().get(
+                        "/v1/features/user/{id}"
+                                + "?names=views_by_category,last_10_actions,time_since_last_txn_s",
+                        user)
+                .then()
+                .statusCode(200)
+                .body("features.views_by_category.value.books", equalTo(2))
+                .body("features.views_by_category.value.games", equalTo(1))
+                .body("features.last_10_actions.value", equalTo(List.of("p3", "p1")))
+                .body(
+                        "features.time_since_last_txn_s.value",
+                        allOf(greaterThanOrEqualTo(90.0f), lessThan(150.0f)))
+                .body("features.time_since_last_txn_s.status", equalTo("PRESENT"));
+    }
+
+    @Test
     void aValueOlderThanStaleAfterIsStale() {
         String user = unique();
         // The example group has no stale_after, so its TTL of one day applies.

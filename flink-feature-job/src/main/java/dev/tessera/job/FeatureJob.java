@@ -38,45 +38,56 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 
 /**
  * The Flink job computing every feature of {@code features.yaml}: its graph is derived from the
- * spec, nothing in it is specific to one feature. Per stream, one source keyed by entity id feeds
- * one operator per feature group and window (tumbling, sliding, session) plus one per group with
- * rolling features (its tiles); all updates go to one sink, each stream's late events to one more:
+ * spec, nothing in it is specific to one feature. Per declared stream one source (deduplicated when
+ * the stream declares a dedupe field); per join one two-input operator whose output is a stream
+ * like any other; per stream groups read, keyed by entity id, one operator per feature group and
+ * window (tumbling, sliding, session, lifetime, since) plus one per group with rolling features
+ * (its tiles); all updates go to one sink, each stream's late events to one more:
  *
  * <pre>{@code
- * +------------------------+ keyBy  +----------------------------------------------+
- * | source-STREAM          | entity | window-GROUP-tumbling-5m                     |
- * | KafkaSource, Avro ->   |   id   | TumblingWindowAggregator: one pane a window  |---+
- * | StreamEvent; watermark |--+---->+----------------------------------------------+   |
- * | newest event time -    |  |     | window-GROUP-sliding-1h-10m                  |   |
- * | out_of_orderness - 1   |  +---->| SlidingWindowAggregator: 10m panes, merged   |---+
- * | [dedupe-STREAM: drops  |  |     +----------------------------------------------+   |
- * |  repeated event ids]   |  |     | session-GROUP-30m                            |   |
- * +------------------------+  +---->| Flink EventTimeSessionWindows, allowed       |---+
- *                             |     | lateness; Fold / Emit over the accumulators  |   |
- *                             |     +----------------------------------------------+   |
- *                             |        | late data (the bare events)                  |
- *                             |        v                                              |
- *                             |     +----------------------------------------------+   |
- *                             |     | session-GROUP-30m-late: to LateEvent         |   |
- *                             |     +----------------------------------------------+   |
- *                             |     | tiles-GROUP                                  |   |
- *                             +---->| RollingTileAggregator: a partial per tile    |---+
- *                                   +----------------------------------------------+   |
- *                                      | late events of the stream's operators          |
- *                                      | (side outputs), unioned                  union |
- *                                      v                                                v
- *                      +----------------------------+     +---------------------------------+
- *                      | late-STREAM                |     | sink-feature-updates            |
- *                      | KafkaSink: JSON to the     |     | KafkaSink to the feature topic, |
- *                      | stream's <topic>.late      |     | Avro FeatureUpdate, key = id    |
- *                      +----------------------------+     +---------------------------------+
+ * +--------------------+
+ * | source-STREAM      |  KafkaSource, Avro -> StreamEvent; watermark = newest event time
+ * | [dedupe-STREAM]    |  - out_of_orderness - 1; repeated event ids dropped (keyed, TTL)
+ * +--------------------+
+ *    |           |  keyBy join key (both inputs)
+ *    |           v
+ *    |   +-----------------------------------------------+
+ *    |   | join-JOIN  IntervalJoin: left + nearest right  |  late inputs: side output
+ *    |   |   within [lower, upper], at W >= left + upper |
+ *    |   |   or AsOfJoin: left + the dimension version   |
+ *    |   |   valid at its time, at W >= left             |
+ *    |   +-----------------------------------------------+
+ *    |           |  joined events: a stream groups read
+ *    v           v
+ *  keyBy entity id
+ *    |     +-----------------------------------------------+
+ *    +---->| window-GROUP-tumbling-5m / -sliding-1h-10m     |---+
+ *    |     |   PaneWindowAggregator: panes, merged          |   |
+ *    +---->| session-GROUP-30m (+ -late: to LateEvent)      |---+
+ *    |     |   Flink EventTimeSessionWindows               |   |
+ *    +---->| tiles-GROUP  RollingTileAggregator            |---+
+ *    |     |   a partial per tile, read merged             |   |
+ *    +---->| lifetime-GROUP  LifetimeAggregator            |---+
+ *    |     |   every event of the key, value state + TTL   |   |
+ *    +---->| since-GROUP-RESET  SinceAggregator            |---+
+ *          |   connected with the RESET stream by entity  |   |
+ *          +-----------------------------------------------+   |
+ *               | late events (side outputs), per origin      | union
+ *               v                                              v
+ *   +----------------------------+     +---------------------------------+
+ *   | late-STREAM                |     | sink-feature-updates            |
+ *   | KafkaSink: JSON to the     |     | KafkaSink to the feature topic, |
+ *   | stream's <topic>.late      |     | Avro FeatureUpdate, key = id    |
+ *   +----------------------------+     +---------------------------------+
  * }</pre>
  *
- * <p>Lateness, the same in every operator: {@code W} is the watermark when an event arrives; a
- * window ending at {@code E} fires at {@code W >= E - 1} and takes corrections (re-emitted at once,
- * one version more) until {@code W >= E - 1 + allowed_lateness}; an event too late for every window
- * (or, for tiles, older than the group's tile retention) goes to the stream's late sink. See the
- * operator classes for the details.
+ * <p>Lateness, the same in every windowed operator: {@code W} is the watermark when an event
+ * arrives; a window ending at {@code E} fires at {@code W >= E - 1} and takes corrections
+ * (re-emitted at once, one version more) until {@code W >= E - 1 + allowed_lateness}; an event too
+ * late for every window (or, for tiles, older than the group's tile retention) goes to the stream's
+ * late sink. Joins drop events at or behind their watermark (the lesser of both inputs'); a joined
+ * stream's allowed lateness adds the join's upper bound, as its events are emitted that late.
+ * Lifetime and since features take every event. See the operator classes for the details.
  *
  * <p>Sources and sinks are given to the constructor, so tests run the same graph on finite sources
  * and collecting sinks; {@link #main} wires Kafka (see {@link KafkaConnectors}). Operator uids come

@@ -149,7 +149,10 @@ public class FeatureReadService {
         FeatureStatus status =
                 age > feature.staleAfter().toMillis() ? FeatureStatus.STALE : FeatureStatus.PRESENT;
         return new FeatureValue(
-                stored.value(), status, Instant.ofEpochMilli(stored.eventTime()), age);
+                feature.serve(stored.value(), now),
+                status,
+                Instant.ofEpochMilli(stored.eventTime()),
+                age);
     }
 
     private List<Feature> resolve(Entity entity, List<String> names) {
