@@ -1,5 +1,6 @@
 package dev.tessera.dev;
 
+import dev.tessera.spec.model.Entity;
 import dev.tessera.spec.model.FeatureSpec;
 import dev.tessera.spec.model.Field;
 import dev.tessera.spec.model.Stream;
@@ -16,9 +17,10 @@ import java.util.UUID;
 /**
  * Synthetic events for every stream of a {@code features.yaml}, posted to the gateway: first two
  * hours of history, so windows close and features appear at once, then live events. The events
- * follow the streams' declarations, so a new stream gets traffic without code. A stream with
- * session features falls silent for longer than its session gap before the live events, so the
- * sessions of the history close.
+ * follow the streams' declarations, so a new stream gets traffic without code: a field named as an
+ * entity's key holds that entity's ids, so joins on it match. A stream with session features falls
+ * silent for longer than its session gap before the live events, so the sessions of the history
+ * close.
  */
 public final class DemoTraffic implements Runnable {
 
@@ -113,6 +115,13 @@ public final class DemoTraffic implements Runnable {
                         .append('"');
             } else if (field.name().equals(stream.timeField())) {
                 json.append(ts + random.nextInt(1000));
+            } else if (entityKeyed(field) != null) {
+                // Another entity's id, such as a click's product: one the demo has events of.
+                json.append('"')
+                        .append(entityKeyed(field))
+                        .append('-')
+                        .append(1 + random.nextInt(ENTITIES))
+                        .append('"');
             } else if (stream.dedupe() != null && field.name().equals(stream.dedupe().field())) {
                 // Unique, as a producer's event ids are: repeated ones would count once.
                 json.append('"').append(UUID.randomUUID()).append('"');
@@ -121,6 +130,15 @@ public final class DemoTraffic implements Runnable {
             }
         }
         return json.append('}').toString();
+    }
+
+    /** The entity a field holds the id of (it is named as its key), or null. */
+    private String entityKeyed(Field field) {
+        return spec.entities().stream()
+                .filter(entity -> entity.key().equals(field.name()))
+                .map(Entity::name)
+                .findFirst()
+                .orElse(null);
     }
 
     private String value(Field field) {

@@ -6,6 +6,12 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tessera.dev.LocalPipeline;
+import dev.tessera.spec.model.Feature;
+import dev.tessera.spec.model.FeatureSpec;
+import dev.tessera.spec.parse.SpecParser;
+import dev.tessera.spec.reference.Event;
+import dev.tessera.spec.reference.Reference;
+import dev.tessera.spec.reference.StoreModel;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -14,7 +20,9 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -86,6 +94,120 @@ class PipelineEndToEndTest {
         assertThat(others.at("/txn_amount_sum_5m/value").asDouble()).isEqualTo(7.0);
     }
 
+    /**
+     * Clicks, purchases and product versions through the gateway: the reader serves the joined and
+     * stateful features of the example spec with the values the reference computes from the same
+     * events.
+     */
+    @Test
+    void joinedAndStatefulFeaturesEqualTheReference() throws Exception {
+        FeatureSpec spec = SpecParser.parse(ROOT.resolve("features.yaml"));
+        String user = "user-" + UUID.randomUUID();
+        String p1 = "product-" + UUID.randomUUID();
+        String p2 = "product-" + UUID.randomUUID();
+        long base = System.currentTimeMillis() - Duration.ofMinutes(30).toMillis();
+        long minute = Duration.ofMinutes(1).toMillis();
+        List<Event> events = new ArrayList<>();
+        events.add(product(p1, base, "books", 10.0));
+        events.add(product(p1, base + 5 * minute, "games", 20.0));
+        events.add(click(user, p1, base + 2 * minute));
+        events.add(click(user, p1, base + 6 * minute));
+        events.add(click(user, p2, base + 7 * minute)); // p2 has no version: defaults
+        events.add(purchase(user, p1, base + 8 * minute, 30.0)); // 2 minutes after a click
+        events.add(click(user, p1, base + 9 * minute));
+        events.add(click(user, p1, base + 10 * minute));
+        postAll(events);
+        // Once the purchase counts, the job has read it. Only then do later events move event
+        // time on: were the purchases stream idle while clicks moved it 12 minutes on, its
+        // 30-minute-old purchase would be late for the join, as Flink's watermarks go.
+        await().atMost(Duration.ofSeconds(60))
+                .pollInterval(Duration.ofMillis(500))
+                .until(
+                        () -> read(user, List.of("clicks_since_last_purchase")),
+                        f -> f.at("/features/clicks_since_last_purchase/value").asLong() == 2);
+        // Later events of every stream, so each join's watermark passes the events above.
+        String later = "user-" + UUID.randomUUID();
+        String p3 = "product-" + UUID.randomUUID();
+        List<Event> closing =
+                List.of(
+                        product(p3, base + 20 * minute, "maps", 5.0),
+                        click(later, p3, base + 20 * minute),
+                        purchase(later, p3, base + 20 * minute, 1.0));
+        postAll(closing);
+        events.addAll(closing);
+
+        Reference.Result expected = new Reference(spec).run(events);
+        StoreModel store = expected.store(spec);
+        List<String> names =
+                List.of(
+                        "view_to_purchase_seconds_avg_24h",
+                        "purchases_after_view_10m_count",
+                        "clicks_by_category_1h",
+                        "viewed_price_avg_1h",
+                        "last_10_actions",
+                        "views_by_category",
+                        "clicks_since_last_purchase");
+        JsonNode features =
+                await().atMost(Duration.ofSeconds(90))
+                        .pollInterval(Duration.ofMillis(500))
+                        .until(
+                                () -> read(user, names).get("features"),
+                                f ->
+                                        names.stream()
+                                                        .allMatch(
+                                                                name ->
+                                                                        f.at("/" + name + "/status")
+                                                                                .asText()
+                                                                                .equals("PRESENT"))
+                                                && f.at("/clicks_since_last_purchase/value")
+                                                                .asLong()
+                                                        == 2);
+        long now = System.currentTimeMillis();
+        for (String name : names) {
+            Feature feature = spec.feature(name).orElseThrow();
+            Object value =
+                    feature.isRolling()
+                            ? expected.rollingValue(spec, user, name, now)
+                            : store.value(user, name).value();
+            assertThat(JSON.writeValueAsString(features.at("/" + name + "/value")))
+                    .as(name)
+                    .isEqualTo(JSON.writeValueAsString(value));
+        }
+        // What the reference says, spelled out: the click 2 minutes before the purchase.
+        assertThat(features.at("/view_to_purchase_seconds_avg_24h/value").asDouble())
+                .isEqualTo(120.0);
+        assertThat(features.at("/views_by_category/value/unknown").asLong()).isEqualTo(1);
+    }
+
+    private static void postAll(List<Event> events) throws IOException, InterruptedException {
+        for (Event event : events) {
+            assertThat(post(event.stream(), JSON.writeValueAsString(event.fields()), null))
+                    .as("POST %s", event)
+                    .isEqualTo(202);
+        }
+    }
+
+    private static Event click(String user, String product, long ts) {
+        return new Event(
+                "clicks", user, ts, Map.of("user_id", user, "product_id", product, "ts", ts));
+    }
+
+    private static Event purchase(String user, String product, long ts, double amount) {
+        return new Event(
+                "purchases",
+                user,
+                ts,
+                Map.of("user_id", user, "product_id", product, "amount", amount, "ts", ts));
+    }
+
+    private static Event product(String product, long ts, String category, double price) {
+        return new Event(
+                "products",
+                product,
+                ts,
+                Map.of("product_id", product, "category", category, "price", price, "ts", ts));
+    }
+
     @Test
     void anInvalidEventIsRefusedAndAnUnknownIdIsMissing() throws Exception {
         HttpResponse<String> refused =
@@ -131,9 +253,13 @@ class PipelineEndToEndTest {
     }
 
     static int post(String ndjson, String idempotencyKey) throws IOException, InterruptedException {
+        return post("transactions", ndjson, idempotencyKey);
+    }
+
+    static int post(String stream, String ndjson, String idempotencyKey)
+            throws IOException, InterruptedException {
         HttpRequest.Builder request =
-                HttpRequest.newBuilder(
-                                URI.create(pipeline.gatewayUrl() + "/v1/events/transactions"))
+                HttpRequest.newBuilder(URI.create(pipeline.gatewayUrl() + "/v1/events/" + stream))
                         .header("Content-Type", "application/x-ndjson")
                         .POST(HttpRequest.BodyPublishers.ofString(ndjson));
         if (idempotencyKey != null) {
@@ -143,6 +269,10 @@ class PipelineEndToEndTest {
     }
 
     static JsonNode read(String user) throws IOException, InterruptedException {
+        return read(user, List.of("txn_count_5m", "txn_amount_sum_5m"));
+    }
+
+    static JsonNode read(String user, List<String> names) throws IOException, InterruptedException {
         HttpResponse<String> response =
                 send(
                         HttpRequest.newBuilder(
@@ -150,7 +280,8 @@ class PipelineEndToEndTest {
                                                 pipeline.readerUrl()
                                                         + "/v1/features/user/"
                                                         + user
-                                                        + "?names=txn_count_5m,txn_amount_sum_5m"))
+                                                        + "?names="
+                                                        + String.join(",", names)))
                                 .build());
         assertThat(response.statusCode()).isEqualTo(200);
         return JSON.readTree(response.body());
