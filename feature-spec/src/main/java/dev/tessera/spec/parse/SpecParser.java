@@ -533,12 +533,13 @@ public final class SpecParser {
         for (String key : on) {
             Field l = findField(left.fields(), key);
             Field r = findField(right.fields(), key);
-            if (l == null || r == null || l.type() != r.type()) {
+            if (l == null || r == null || l.type() != r.type() || l.optional() || r.optional()) {
                 throw onNode.error(
                         what
                                 + " joins on '"
                                 + key
-                                + "', which both streams must declare with one type");
+                                + "', which both streams must declare as a required field of one"
+                                + " type");
             }
         }
         boolean interval = type.equals("interval");
