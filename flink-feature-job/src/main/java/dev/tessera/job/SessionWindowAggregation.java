@@ -61,8 +61,10 @@ final class SessionWindowAggregation {
                         .aggregate(
                                 new Fold(features),
                                 new Emit(group.entity().name(), group.name(), features),
-                                new PartialTypeInfo(features),
-                                new PartialTypeInfo(features),
+                                new SerializerTypeInfo<>(
+                                        Partial.class, new PartialSerializer(features)),
+                                new SerializerTypeInfo<>(
+                                        Partial.class, new PartialSerializer(features)),
                                 TypeInformation.of(FeatureUpdate.class))
                         .uid(id)
                         .name(id);
