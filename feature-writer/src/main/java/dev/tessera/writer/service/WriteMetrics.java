@@ -9,6 +9,7 @@ import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.Map;
@@ -20,6 +21,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * features.yaml}). The consumer lag comes from the Kafka client's own metrics ({@code
  * kafka_consumer_fetch_manager_records_lag_max}).
  */
+// At start-up, not on the first batch: the per-group gauges must exist before anything is written,
+// or an alert on them sees no series at all.
+@Startup
 @ApplicationScoped
 public class WriteMetrics {
 

@@ -1,4 +1,4 @@
-package dev.tessera.writer.health;
+package dev.tessera.health;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import java.io.IOException;
@@ -14,8 +14,8 @@ import org.eclipse.microprofile.health.Readiness;
 
 /**
  * Ready only while the schema registry answers: without it no event schema can be registered or
- * looked up, so the service could not do its work. A short timeout keeps {@code /q/health/ready}
- * fast when the registry hangs.
+ * looked up, so a service that produces or consumes Avro (the gateway, the writer) could not do its
+ * work. A short timeout keeps {@code /q/health/ready} fast when the registry hangs.
  */
 @Readiness
 @ApplicationScoped
