@@ -8,27 +8,14 @@ import dev.tessera.spec.model.ValueType;
  * from an exact sum (see {@link ExactSum}), so it is the same however events are ordered and split.
  * The mean of nothing is {@code null}.
  */
-public final class Avg implements Aggregation {
+public final class Avg extends SimpleAggregation {
 
     public static final Avg INSTANCE = new Avg();
 
     private static final int FORMAT = 1;
 
-    private Avg() {}
-
-    @Override
-    public String name() {
-        return "avg";
-    }
-
-    @Override
-    public ValueType valueType(FieldType fieldType) {
-        return ValueType.DOUBLE;
-    }
-
-    @Override
-    public boolean needsField() {
-        return true;
+    private Avg() {
+        super("avg", ValueType.DOUBLE, true, FORMAT);
     }
 
     @Override
@@ -42,17 +29,10 @@ public final class Avg implements Aggregation {
     }
 
     @Override
-    public Accumulator decode(byte[] encoded) {
-        Encoding.Reader in = new Encoding.Reader(encoded, FORMAT, name());
+    Accumulator read(Encoding.Reader in) {
         long count = in.readUnsigned();
         Acc acc = new Acc(ExactSum.readFrom(in), count);
-        in.end();
         return acc;
-    }
-
-    @Override
-    public String toString() {
-        return name();
     }
 
     static final class Acc implements Accumulator {

@@ -4,27 +4,14 @@ import dev.tessera.spec.model.FieldType;
 import dev.tessera.spec.model.ValueType;
 
 /** The number of events. */
-public final class Count implements Aggregation {
+public final class Count extends SimpleAggregation {
 
     public static final Count INSTANCE = new Count();
 
     private static final int FORMAT = 1;
 
-    private Count() {}
-
-    @Override
-    public String name() {
-        return "count";
-    }
-
-    @Override
-    public ValueType valueType(FieldType fieldType) {
-        return ValueType.LONG;
-    }
-
-    @Override
-    public boolean needsField() {
-        return false;
+    private Count() {
+        super("count", ValueType.LONG, false, FORMAT);
     }
 
     @Override
@@ -38,17 +25,10 @@ public final class Count implements Aggregation {
     }
 
     @Override
-    public Accumulator decode(byte[] encoded) {
-        Encoding.Reader in = new Encoding.Reader(encoded, FORMAT, name());
+    Accumulator read(Encoding.Reader in) {
         Acc acc = new Acc();
         acc.count = in.readUnsigned();
-        in.end();
         return acc;
-    }
-
-    @Override
-    public String toString() {
-        return name();
     }
 
     static final class Acc implements Accumulator {

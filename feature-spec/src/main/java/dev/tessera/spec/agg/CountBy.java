@@ -11,27 +11,14 @@ import java.util.TreeMap;
  * the map holds every distinct value, so use it on fields with few distinct values (categories,
  * kinds, countries).
  */
-public final class CountBy implements Aggregation {
+public final class CountBy extends SimpleAggregation {
 
     public static final CountBy INSTANCE = new CountBy();
 
     private static final int FORMAT = 1;
 
-    private CountBy() {}
-
-    @Override
-    public String name() {
-        return "count_by";
-    }
-
-    @Override
-    public ValueType valueType(FieldType fieldType) {
-        return ValueType.MAP;
-    }
-
-    @Override
-    public boolean needsField() {
-        return true;
+    private CountBy() {
+        super("count_by", ValueType.MAP, true, FORMAT);
     }
 
     @Override
@@ -45,19 +32,12 @@ public final class CountBy implements Aggregation {
     }
 
     @Override
-    public Accumulator decode(byte[] encoded) {
-        Encoding.Reader in = new Encoding.Reader(encoded, FORMAT, name());
+    Accumulator read(Encoding.Reader in) {
         Acc acc = new Acc();
         for (int i = in.readCount(Integer.MAX_VALUE); i > 0; i--) {
             acc.counts.put(in.readString(), in.readUnsigned());
         }
-        in.end();
         return acc;
-    }
-
-    @Override
-    public String toString() {
-        return name();
     }
 
     static final class Acc implements Accumulator {

@@ -15,7 +15,7 @@ import java.util.Arrays;
  * sketch merge give the same state however the values are ordered and split, so even the estimate
  * does not depend on them.
  */
-public final class DistinctCount implements Aggregation {
+public final class DistinctCount extends SimpleAggregation {
 
     public static final DistinctCount INSTANCE = new DistinctCount();
 
@@ -26,21 +26,8 @@ public final class DistinctCount implements Aggregation {
     private static final int EXACT = 0;
     private static final int SKETCH = 1;
 
-    private DistinctCount() {}
-
-    @Override
-    public String name() {
-        return "distinct_count";
-    }
-
-    @Override
-    public ValueType valueType(FieldType fieldType) {
-        return ValueType.LONG;
-    }
-
-    @Override
-    public boolean needsField() {
-        return true;
+    private DistinctCount() {
+        super("distinct_count", ValueType.LONG, true, FORMAT);
     }
 
     @Override
@@ -54,8 +41,7 @@ public final class DistinctCount implements Aggregation {
     }
 
     @Override
-    public Accumulator decode(byte[] encoded) {
-        Encoding.Reader in = new Encoding.Reader(encoded, FORMAT, name());
+    Accumulator read(Encoding.Reader in) {
         Acc acc = new Acc();
         int mode = in.readByte();
         if (mode == EXACT) {
@@ -72,13 +58,7 @@ public final class DistinctCount implements Aggregation {
         } else {
             throw in.malformed("mode " + mode);
         }
-        in.end();
         return acc;
-    }
-
-    @Override
-    public String toString() {
-        return name();
     }
 
     static final class Acc implements Accumulator {

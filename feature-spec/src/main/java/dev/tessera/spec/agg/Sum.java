@@ -8,27 +8,14 @@ import dev.tessera.spec.model.ValueType;
  * however events are ordered and split. Events where the field is absent or NaN add nothing; the
  * sum of nothing is 0.0.
  */
-public final class Sum implements Aggregation {
+public final class Sum extends SimpleAggregation {
 
     public static final Sum INSTANCE = new Sum();
 
     private static final int FORMAT = 1;
 
-    private Sum() {}
-
-    @Override
-    public String name() {
-        return "sum";
-    }
-
-    @Override
-    public ValueType valueType(FieldType fieldType) {
-        return ValueType.DOUBLE;
-    }
-
-    @Override
-    public boolean needsField() {
-        return true;
+    private Sum() {
+        super("sum", ValueType.DOUBLE, true, FORMAT);
     }
 
     @Override
@@ -42,16 +29,9 @@ public final class Sum implements Aggregation {
     }
 
     @Override
-    public Accumulator decode(byte[] encoded) {
-        Encoding.Reader in = new Encoding.Reader(encoded, FORMAT, name());
+    Accumulator read(Encoding.Reader in) {
         Acc acc = new Acc(ExactSum.readFrom(in));
-        in.end();
         return acc;
-    }
-
-    @Override
-    public String toString() {
-        return name();
     }
 
     static final class Acc implements Accumulator {

@@ -8,22 +8,14 @@ import dev.tessera.spec.model.ValueType;
  * time (epoch millis, {@link #storedType}); the reader turns it into seconds as it serves it
  * ({@link #serve}), so the value is right at any time without an update per second.
  */
-public final class TimeSinceLast implements Aggregation {
+public final class TimeSinceLast extends SimpleAggregation {
 
     public static final TimeSinceLast INSTANCE = new TimeSinceLast();
 
     private static final int FORMAT = 1;
 
-    private TimeSinceLast() {}
-
-    @Override
-    public String name() {
-        return "time_since_last";
-    }
-
-    @Override
-    public ValueType valueType(FieldType fieldType) {
-        return ValueType.DOUBLE;
+    private TimeSinceLast() {
+        super("time_since_last", ValueType.DOUBLE, false, FORMAT);
     }
 
     @Override
@@ -37,11 +29,6 @@ public final class TimeSinceLast implements Aggregation {
     }
 
     @Override
-    public boolean needsField() {
-        return false;
-    }
-
-    @Override
     public boolean accepts(FieldType type) {
         return true;
     }
@@ -52,17 +39,10 @@ public final class TimeSinceLast implements Aggregation {
     }
 
     @Override
-    public Accumulator decode(byte[] encoded) {
-        Encoding.Reader in = new Encoding.Reader(encoded, FORMAT, name());
+    Accumulator read(Encoding.Reader in) {
         Acc acc = new Acc();
         acc.newest = in.readBoolean() ? in.readLong() : null;
-        in.end();
         return acc;
-    }
-
-    @Override
-    public String toString() {
-        return name();
     }
 
     static final class Acc implements Accumulator {
