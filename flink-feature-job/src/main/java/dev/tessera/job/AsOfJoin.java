@@ -32,11 +32,14 @@ final class AsOfJoin extends JoinFunction {
 
     static final String DEFAULTED_METRIC = "joinDefaulted";
 
+    static final String LATE_VERSIONS_METRIC = "joinLateVersions";
+
     private final HashMap<String, Object> defaults;
 
     private transient MapState<Long, List<StreamEvent>> pending;
     private transient MapState<Long, StreamEvent> versions;
     private transient Counter defaulted;
+    private transient Counter lateVersions;
 
     AsOfJoin(Join.AsOf join) {
         super(JoinShape.of(join));
@@ -49,6 +52,7 @@ final class AsOfJoin extends JoinFunction {
         pending = eventsByTime("pending");
         versions = getRuntimeContext().getMapState(versionsDescriptor());
         defaulted = getRuntimeContext().getMetricGroup().counter(DEFAULTED_METRIC);
+        lateVersions = getRuntimeContext().getMetricGroup().counter(LATE_VERSIONS_METRIC);
     }
 
     @Override
@@ -63,11 +67,14 @@ final class AsOfJoin extends JoinFunction {
     @Override
     public void processElement2(StreamEvent version, Context ctx, Collector<StreamEvent> out)
             throws Exception {
-        if (!isLate(version, false, ctx)) {
-            // Of two versions valid from one time, the last to arrive.
-            versions.put(version.eventTime(), version);
-            ctx.timerService().registerEventTimeTimer(version.eventTime());
+        if (version.eventTime() <= ctx.timerService().currentWatermark()) {
+            // Events up to the watermark were emitted with the versions known then; this one
+            // applies from now on.
+            lateVersions.inc();
         }
+        // Of two versions valid from one time, the last to arrive.
+        versions.put(version.eventTime(), version);
+        ctx.timerService().registerEventTimeTimer(version.eventTime());
     }
 
     @Override

@@ -154,13 +154,18 @@ public final class Reference {
     }
 
     /**
-     * The events a join emits. Events at or behind their own stream's watermark are dropped (the
-     * job judges them against the join's watermark, the lesser of both streams': the same as long
-     * as events stay within their stream's out_of_orderness).
+     * The events a join emits. Events at or behind their own stream's watermark are dropped, but
+     * for an as-of join's versions (the job judges them against the join's watermark, the lesser of
+     * both streams': the same as long as events stay within their stream's out_of_orderness).
      */
     private static List<Event> join(Join join, List<Event> arrivals) {
         List<Event> left = onTime(join.left(), arrivals);
-        List<Event> right = onTime(join.right(), arrivals);
+        // A late version still applies to the events emitted after it arrived (all of them, in
+        // a model where each event is emitted as its watermark passes it and nothing is late).
+        List<Event> right =
+                join instanceof Join.AsOf
+                        ? arrivals(join.right(), arrivals).stream().map(Arrival::event).toList()
+                        : onTime(join.right(), arrivals);
         List<Event> joined = new ArrayList<>();
         for (Event l : left) {
             List<Object> key = key(join, l);
