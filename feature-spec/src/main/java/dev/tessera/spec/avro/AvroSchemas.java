@@ -25,7 +25,6 @@ public final class AvroSchemas {
 
     public static final String EVENT_NAMESPACE = "dev.tessera.events";
     public static final Schema FEATURE_UPDATE = load("/avro/feature_update.avsc");
-    private static final Schema TILE = FEATURE_UPDATE.getField("tile").schema().getTypes().get(1);
 
     private AvroSchemas() {}
 
@@ -84,14 +83,12 @@ public final class AvroSchemas {
         record.put("version", update.version());
         record.put("values", new HashMap<>(update.values()));
         if (update.tile() != null) {
-            GenericData.Record tile = new GenericData.Record(TILE);
-            tile.put("start", update.tile().start());
             Map<String, ByteBuffer> partials = new HashMap<>();
             update.tile()
                     .partials()
                     .forEach((name, bytes) -> partials.put(name, ByteBuffer.wrap(bytes)));
-            tile.put("partials", partials);
-            record.put("tile", tile);
+            record.put("tile_start", update.tile().start());
+            record.put("tile_partials", partials);
         }
         return record;
     }
@@ -99,13 +96,15 @@ public final class AvroSchemas {
     public static FeatureUpdate fromAvro(GenericRecord record) {
         Map<String, Object> values = new LinkedHashMap<>();
         ((Map<?, ?>) record.get("values")).forEach((k, v) -> values.put(k.toString(), plain(v)));
-        FeatureUpdate.Tile tile = null;
         // Records written with an older schema version lack the later fields: their defaults apply.
-        if (record.hasField("tile") && record.get("tile") instanceof GenericRecord avroTile) {
-            Map<String, byte[]> partials = new LinkedHashMap<>();
-            ((Map<?, ?>) avroTile.get("partials"))
-                    .forEach((k, v) -> partials.put(k.toString(), bytes((ByteBuffer) v)));
-            tile = new FeatureUpdate.Tile((Long) avroTile.get("start"), partials);
+        FeatureUpdate.Tile tile = null;
+        if (record.hasField("tile_start") && record.get("tile_start") instanceof Long start) {
+            tile = new FeatureUpdate.Tile(start, partials((Map<?, ?>) record.get("tile_partials")));
+        } else if (record.hasField("tile") && record.get("tile") instanceof GenericRecord old) {
+            // Records of earlier builds held the tile as a nested record.
+            tile =
+                    new FeatureUpdate.Tile(
+                            (Long) old.get("start"), partials((Map<?, ?>) old.get("partials")));
         }
         return new FeatureUpdate(
                 record.get("entity").toString(),
@@ -115,6 +114,12 @@ public final class AvroSchemas {
                 record.hasField("version") ? (Long) record.get("version") : 0L,
                 values,
                 tile);
+    }
+
+    private static Map<String, byte[]> partials(Map<?, ?> avro) {
+        Map<String, byte[]> partials = new LinkedHashMap<>();
+        avro.forEach((k, v) -> partials.put(k.toString(), bytes((ByteBuffer) v)));
+        return partials;
     }
 
     /** Avro's strings, arrays and maps as plain Java values. */

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.avro.Schema;
+import org.apache.avro.SchemaBuilder;
 import org.apache.avro.generic.GenericData;
 import org.junit.jupiter.api.Test;
 
@@ -23,6 +24,7 @@ class AvroSchemasTest {
         values.put("first", "books");
         values.put("flag", true);
         values.put("last_n", List.of("a", "b"));
+        values.put("count_by", new java.util.TreeMap<>(Map.of("books", 2L, "games", 1L)));
         values.put("avg", null);
         FeatureUpdate update = FeatureUpdate.values("user", "u1", "g", 300_000, 3, values);
         assertThat(AvroSchemas.fromAvro(AvroSchemas.toAvro(update))).isEqualTo(update);
@@ -39,6 +41,78 @@ class AvroSchemasTest {
         assertThat(back.tile().start()).isEqualTo(60_000);
         assertThat(back.tile().partials().get("sum")).containsExactly(1, 2);
         assertThat(back.version()).isEqualTo(2);
+    }
+
+    /**
+     * The Apicurio serializer registers a named type nested in a schema as a reference, and a
+     * schema with references misses the serializer's schema cache: one registry call per record.
+     */
+    @Test
+    void theFeatureUpdateSchemaNestsNoNamedType() {
+        Schema schema = AvroSchemas.FEATURE_UPDATE;
+        for (Schema.Field field : schema.getFields()) {
+            assertThat(namedTypesIn(field.schema())).as(field.name()).isZero();
+        }
+    }
+
+    private static int namedTypesIn(Schema schema) {
+        return switch (schema.getType()) {
+            case RECORD, ENUM, FIXED -> 1;
+            case UNION -> schema.getTypes().stream().mapToInt(AvroSchemasTest::namedTypesIn).sum();
+            case ARRAY -> namedTypesIn(schema.getElementType());
+            case MAP -> namedTypesIn(schema.getValueType());
+            default -> 0;
+        };
+    }
+
+    @Test
+    void tilesOfEarlierBuildsAsANestedRecordStillRead() {
+        Schema tile =
+                SchemaBuilder.record("Tile")
+                        .fields()
+                        .requiredLong("start")
+                        .name("partials")
+                        .type()
+                        .map()
+                        .values()
+                        .bytesType()
+                        .noDefault()
+                        .endRecord();
+        Schema earlier =
+                SchemaBuilder.record("FeatureUpdate")
+                        .namespace("dev.tessera.features")
+                        .fields()
+                        .requiredString("entity")
+                        .requiredString("entity_id")
+                        .requiredString("group")
+                        .requiredLong("event_time")
+                        .name("values")
+                        .type()
+                        .map()
+                        .values()
+                        .nullType()
+                        .noDefault()
+                        .requiredLong("version")
+                        .name("tile")
+                        .type()
+                        .optional()
+                        .type(tile)
+                        .endRecord();
+        GenericData.Record nested = new GenericData.Record(tile);
+        nested.put("start", 60_000L);
+        nested.put("partials", Map.of("sum", java.nio.ByteBuffer.wrap(new byte[] {7})));
+        GenericData.Record old = new GenericData.Record(earlier);
+        old.put("entity", "user");
+        old.put("entity_id", "u1");
+        old.put("group", "g");
+        old.put("event_time", 61_000L);
+        old.put("values", Map.of());
+        old.put("version", 1L);
+        old.put("tile", nested);
+
+        FeatureUpdate update = AvroSchemas.fromAvro(old);
+        assertThat(update.tile().start()).isEqualTo(60_000);
+        assertThat(update.tile().partials().get("sum")).containsExactly(7);
     }
 
     @Test
