@@ -31,7 +31,7 @@ public final class BenchSuite {
     /**
      * Options: {@code --root DIR} (.), {@code --sections reader,gateway,e2e,job} (all), {@code
      * --scale X} (1: the full suite; less shortens it), {@code --results DIR} (bench/results),
-     * {@code --markdown FILE} (BENCHMARKS.md).
+     * {@code --markdown FILE} (BENCHMARKS.md, and the table into README.md's benchmark block).
      */
     public static void main(String[] args) throws Exception {
         Path root = Path.of(".");
@@ -63,6 +63,10 @@ public final class BenchSuite {
                         "run-" + report.started().toString().replace(":", "") + ".json"));
         Files.writeString(
                 markdown != null ? markdown : root.resolve("BENCHMARKS.md"), report.markdown());
+        Path readme = root.resolve("README.md");
+        if (markdown == null && Files.exists(readme)) {
+            Files.writeString(readme, report.intoReadme(Files.readString(readme)));
+        }
         System.out.println(report.markdown());
         System.exit(0); // the HTTP client's and Kafka's threads would keep the JVM up
     }

@@ -26,11 +26,22 @@ record Report(
         machine.put("cpu", cpuModel());
         machine.put(
                 "jdk",
-                System.getProperty("java.vm.vendor")
+                System.getProperty("java.vm.name")
                         + " "
                         + System.getProperty("java.runtime.version"));
         machine.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
+        machine.put("loadavg", loadAverage());
         return machine;
+    }
+
+    /** The 1, 5 and 15-minute load averages: how much else the machine was doing. */
+    private static String loadAverage() {
+        try {
+            String[] fields = Files.readString(Path.of("/proc/loadavg")).split(" ");
+            return fields[0] + " " + fields[1] + " " + fields[2];
+        } catch (IOException e) {
+            return "unknown";
+        }
     }
 
     private static String cpuModel() {
@@ -77,6 +88,26 @@ record Report(
                 .writeValue(file.toFile(), json);
     }
 
+    static final String README_START = "<!-- bench:start (written by ./bench.sh) -->";
+    static final String README_END = "<!-- bench:end -->";
+
+    /**
+     * The README with its benchmark block (between {@link #README_START} and {@link #README_END})
+     * replaced by this run's table; unchanged when it has no such block.
+     */
+    String intoReadme(String readme) {
+        int start = readme.indexOf(README_START);
+        int end = readme.indexOf(README_END);
+        if (start < 0 || end < start) {
+            return readme;
+        }
+        String table = markdown().substring(markdown().indexOf("Run "));
+        return readme.substring(0, start + README_START.length())
+                + "\n"
+                + table
+                + readme.substring(end);
+    }
+
     String markdown() {
         StringBuilder md = new StringBuilder();
         md.append("# Benchmarks\n\n")
@@ -97,7 +128,9 @@ record Report(
                 .append(machine.get("jdk"))
                 .append(", ")
                 .append(machine.get("os"))
-                .append(".\n\n")
+                .append("; load average (1, 5, 15 min) at the end: ")
+                .append(machine.get("loadavg"))
+                .append(" (other builds share the machine).\n\n")
                 .append(
                         "| part | figure | value | baseline (side by side) | ratio | target | met |\n")
                 .append("| --- | --- | ---: | --- | ---: | --- | --- |\n");

@@ -101,7 +101,9 @@ class BenchSuiteSmokeTest {
                 new Report(
                         Instant.parse("2026-11-25T12:00:00Z"),
                         Duration.ofSeconds(75),
-                        Map.of("nproc", "2", "cpu", "a CPU", "jdk", "a JDK", "os", "Linux"),
+                        Map.of(
+                                "nproc", "2", "cpu", "a CPU", "jdk", "a JDK", "os", "Linux",
+                                "loadavg", "1 2 3"),
                         List.of(
                                 Targets.atMost("reader", "1 x 50, p99", 0.8, "ms", 1.0),
                                 Figure.info("reader", "1 x 50, p50", 0.3, "ms")),
@@ -115,8 +117,19 @@ class BenchSuiteSmokeTest {
         assertThat(json.at("/figures/1/value").asDouble()).isEqualTo(0.3);
         assertThat(json.at("/failures/0").asText()).isEqualTo("job: it broke");
         assertThat(markdown)
-                .contains("2 cores (`nproc`), a CPU, a JDK")
+                .contains(
+                        "2 cores (`nproc`), a CPU, a JDK, Linux; load average (1, 5, 15 min) at the end: 1 2 3")
                 .contains("| reader | 1 x 50, p99 | 0.80 ms |")
                 .contains("- job: it broke");
+        assertThat(
+                        report.intoReadme(
+                                "# T\n"
+                                        + Report.README_START
+                                        + "\nold table\n"
+                                        + Report.README_END
+                                        + "\nafter\n"))
+                .startsWith("# T\n" + Report.README_START + "\nRun 2026-11-25T12:00:00Z")
+                .doesNotContain("old table")
+                .endsWith(Report.README_END + "\nafter\n");
     }
 }
