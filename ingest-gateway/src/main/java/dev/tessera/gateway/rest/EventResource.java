@@ -1,6 +1,7 @@
 package dev.tessera.gateway.rest;
 
 import dev.tessera.gateway.service.EventIngestService;
+import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.HeaderParam;
@@ -28,7 +29,12 @@ public class EventResource {
     /** The answer to an accepted request. */
     public record Accepted(int accepted) {}
 
+    /**
+     * On a worker thread: parsing, validating and serializing a request's events is CPU work, and
+     * the Kafka producer may block while its buffer is full.
+     */
     @POST
+    @Blocking
     @Path("/{stream}")
     @Consumes({MediaType.APPLICATION_JSON, NDJSON})
     @Produces(MediaType.APPLICATION_JSON)

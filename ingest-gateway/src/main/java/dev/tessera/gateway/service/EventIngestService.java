@@ -108,10 +108,10 @@ public class EventIngestService {
             try {
                 acks[i] =
                         producer.send(stream.topic(), key, record)
-                                .toCompletableFuture()
                                 .whenComplete((acked, failure) -> metrics.sent(1));
             } catch (RuntimeException e) {
-                // The emitter's buffer is full or its channel is down: Kafka is not keeping up.
+                // The producer's buffer stayed full, or it has no metadata: Kafka is not keeping
+                // up.
                 metrics.sent(1);
                 metrics.rejected(stream.name(), Reason.KAFKA_UNAVAILABLE, records.size());
                 throw new KafkaUnavailableException("the producer cannot take more events now", e);

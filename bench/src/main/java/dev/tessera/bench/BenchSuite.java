@@ -1,0 +1,212 @@
+package dev.tessera.bench;
+
+import dev.tessera.dev.LocalInfra;
+import dev.tessera.dev.LocalPipeline;
+import dev.tessera.spec.model.FeatureSpec;
+import dev.tessera.spec.parse.SpecParser;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The benchmark suite, {@code ./bench.sh}: starts Kafka, Redis and the dev registry once, then the
+ * pipeline (at-least-once) for the reader, gateway and end-to-end figures, the pipeline again
+ * (exactly-once) for its end-to-end figures, and the Flink job alone for its throughput. Writes
+ * {@code bench/results/latest.json} (and a dated copy) and {@code BENCHMARKS.md}.
+ */
+public final class BenchSuite {
+
+    static final List<String> SECTIONS = List.of("reader", "gateway", "e2e", "job");
+
+    /** Exactly-once commits on checkpoints: its end-to-end target is this plus 100 ms. */
+    static final Duration EXACTLY_ONCE_CHECKPOINT = Duration.ofSeconds(1);
+
+    private BenchSuite() {}
+
+    /**
+     * Options: {@code --root DIR} (.), {@code --sections reader,gateway,e2e,job} (all), {@code
+     * --scale X} (1: the full suite; less shortens it), {@code --results DIR} (bench/results),
+     * {@code --markdown FILE} (BENCHMARKS.md, and the table into README.md's benchmark block).
+     */
+    public static void main(String[] args) throws Exception {
+        Path root = Path.of(".");
+        Set<String> sections = Set.copyOf(SECTIONS);
+        double scale = 1;
+        Path results = null;
+        Path markdown = null;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--root" -> root = Path.of(value(args, ++i));
+                case "--sections" -> sections = Set.of(value(args, ++i).split(","));
+                case "--scale" -> scale = Double.parseDouble(value(args, ++i));
+                case "--results" -> results = Path.of(value(args, ++i));
+                case "--markdown" -> markdown = Path.of(value(args, ++i));
+                default ->
+                        throw new IllegalArgumentException(
+                                "unknown argument "
+                                        + args[i]
+                                        + "; usage: [--root DIR] [--sections "
+                                        + String.join(",", SECTIONS)
+                                        + "] [--scale X] [--results DIR] [--markdown FILE]");
+            }
+        }
+        Report report = run(root, sections, scale);
+        Path resultsDir = results != null ? results : root.resolve("bench/results");
+        report.writeJson(resultsDir.resolve("latest.json"));
+        report.writeJson(
+                resultsDir.resolve(
+                        "run-" + report.started().toString().replace(":", "") + ".json"));
+        Files.writeString(
+                markdown != null ? markdown : root.resolve("BENCHMARKS.md"), report.markdown());
+        Path readme = root.resolve("README.md");
+        if (markdown == null && Files.exists(readme)) {
+            Files.writeString(readme, report.intoReadme(Files.readString(readme)));
+        }
+        System.out.println(report.markdown());
+        System.exit(0); // the HTTP client's and Kafka's threads would keep the JVM up
+    }
+
+    private static String value(String[] args, int i) {
+        if (i >= args.length) {
+            throw new IllegalArgumentException(args[i - 1] + " needs a value");
+        }
+        return args[i];
+    }
+
+    /** What a section measures; it may fail. */
+    private interface Section {
+        List<Figure> measure() throws Exception;
+    }
+
+    private static final List<Figure> figures = new ArrayList<>();
+    private static final List<String> failures = new ArrayList<>();
+
+    /** Runs a section; a failed one is reported as such, and the suite goes on. */
+    private static void measure(String name, Section section) {
+        log(name);
+        try {
+            figures.addAll(section.measure());
+        } catch (Exception e) {
+            e.printStackTrace();
+            failures.add(name + ": " + e);
+        }
+    }
+
+    static Report run(Path root, Set<String> sections, double scale) throws Exception {
+        Instant started = Instant.now();
+        long t0 = System.nanoTime();
+        Path dataDir = Files.createTempDirectory("tessera-bench");
+        Path spec = root.resolve("bench/specs/bench.yaml");
+        FeatureSpec benchSpec = SpecParser.parse(spec);
+        try (HttpLoad http = new HttpLoad();
+                LocalInfra infra = LocalInfra.start()) {
+            BenchContext context = new BenchContext(root, dataDir, scale, http);
+            LocalPipeline.Endpoints endpoints = LocalPipeline.Endpoints.of(infra);
+            // Tiles are emitted per event (no coalescing), so the end-to-end figures show the
+            // pipeline's own latency rather than the 200 ms default emit interval.
+            List<String> jobArgs = List.of("--parallelism", "1", "--tile-emit-interval", "0ms");
+            if (sections.contains("reader")
+                    || sections.contains("gateway")
+                    || sections.contains("e2e")) {
+                log("starting the pipeline (at-least-once)");
+                try (LocalPipeline pipeline =
+                        LocalPipeline.startOn(
+                                endpoints,
+                                root,
+                                spec,
+                                dataDir.resolve("at-least-once"),
+                                LocalPipeline.Ports.free(),
+                                jobArgs)) {
+                    if (sections.contains("reader")) {
+                        measure(
+                                "reader",
+                                () ->
+                                        new ReaderBench(
+                                                        context,
+                                                        benchSpec,
+                                                        pipeline.readerUrl(),
+                                                        infra.redis().port())
+                                                .run());
+                    }
+                    if (sections.contains("gateway")) {
+                        measure(
+                                "gateway",
+                                () ->
+                                        new GatewayBench(
+                                                        context,
+                                                        benchSpec,
+                                                        pipeline.gatewayUrl(),
+                                                        endpoints.bootstrapServers())
+                                                .run(
+                                                        () ->
+                                                                infra.kafka()
+                                                                        .createTopic(
+                                                                                GatewayBench
+                                                                                        .BASELINE_TOPIC,
+                                                                                2,
+                                                                                Map.of())));
+                    }
+                    if (sections.contains("e2e")) {
+                        measure(
+                                "end to end, at-least-once",
+                                () ->
+                                        new EndToEndBench(
+                                                        context,
+                                                        pipeline.gatewayUrl(),
+                                                        pipeline.readerUrl())
+                                                .run("at-least-once", 100));
+                    }
+                }
+            }
+            if (sections.contains("e2e")) {
+                log("starting the pipeline (exactly-once)");
+                List<String> exactlyOnce = new ArrayList<>(jobArgs);
+                exactlyOnce.addAll(
+                        List.of(
+                                "--delivery",
+                                "exactly-once",
+                                "--checkpoint-interval",
+                                EXACTLY_ONCE_CHECKPOINT.toMillis() + "ms"));
+                try (LocalPipeline pipeline =
+                        LocalPipeline.startOn(
+                                endpoints,
+                                root,
+                                spec,
+                                dataDir.resolve("exactly-once"),
+                                LocalPipeline.Ports.free(),
+                                exactlyOnce)) {
+                    measure(
+                            "end to end, exactly-once",
+                            () ->
+                                    new EndToEndBench(
+                                                    context,
+                                                    pipeline.gatewayUrl(),
+                                                    pipeline.readerUrl())
+                                            .run(
+                                                    "exactly-once (checkpoints every "
+                                                            + EXACTLY_ONCE_CHECKPOINT.toMillis()
+                                                            + " ms)",
+                                                    EXACTLY_ONCE_CHECKPOINT.toMillis() + 100));
+                }
+            }
+            if (sections.contains("job")) {
+                measure("Flink job", () -> new JobBench(context, infra).run());
+            }
+        }
+        return new Report(
+                started,
+                Duration.ofNanos(System.nanoTime() - t0),
+                Report.thisMachine(),
+                List.copyOf(figures),
+                List.copyOf(failures));
+    }
+
+    private static void log(String what) {
+        System.out.println("[bench " + Instant.now() + "] " + what);
+    }
+}

@@ -1,0 +1,202 @@
+package dev.tessera.bench;
+
+import dev.tessera.spec.avro.AvroSchemas;
+import dev.tessera.spec.model.FeatureSpec;
+import dev.tessera.spec.model.Stream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumWriter;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.io.BinaryEncoder;
+import org.apache.avro.io.EncoderFactory;
+
+/**
+ * The ingest-gateway: batched NDJSON POSTs of ~100-byte events, beside Kafka's own
+ * ProducerPerformance with the gateway's producer settings and record size; and single-event POSTs.
+ */
+final class GatewayBench {
+
+    static final String SECTION = "gateway";
+    static final String STREAM = "ingest_bench";
+    static final String BASELINE_TOPIC = "producer_perf_baseline";
+    static final int EVENTS_PER_POST = 1_000;
+    static final int BATCH_CONCURRENCY = 4;
+    static final int SINGLE_CONCURRENCY = 16;
+
+    /** The gateway's producer settings (ingest-gateway application.properties). */
+    static final List<String> PRODUCER_PROPS =
+            List.of("acks=all", "enable.idempotence=true", "linger.ms=5", "compression.type=lz4");
+
+    private static final Pattern RECORDS_PER_SECOND =
+            Pattern.compile("records sent, ([0-9.]+) records/sec");
+
+    private final BenchContext context;
+    private final Stream stream;
+    private final String gatewayUrl;
+    private final String bootstrapServers;
+    private final List<String> bodies = new ArrayList<>();
+
+    GatewayBench(
+            BenchContext context, FeatureSpec spec, String gatewayUrl, String bootstrapServers) {
+        this.context = context;
+        this.stream = spec.stream(STREAM).orElseThrow();
+        this.gatewayUrl = gatewayUrl;
+        this.bootstrapServers = bootstrapServers;
+        for (int b = 0; b < 8; b++) {
+            StringBuilder body = new StringBuilder();
+            for (int i = 0; i < EVENTS_PER_POST; i++) {
+                body.append(event()).append('\n');
+            }
+            bodies.add(body.toString());
+        }
+    }
+
+    List<Figure> run(Runnable createBaselineTopic) throws Exception {
+        // Warm-up: JIT, the producer's metadata and the registry's schema.
+        context.http().closedLoop(this::batch, BATCH_CONCURRENCY, context.seconds(5));
+        context.http().closedLoop(this::single, SINGLE_CONCURRENCY, context.seconds(3));
+
+        List<Figure> figures = new ArrayList<>();
+        HttpLoad.Result batches =
+                context.http().closedLoop(this::batch, BATCH_CONCURRENCY, context.seconds(15));
+        createBaselineTopic.run();
+        int recordSize = avroRecordSize();
+        double baseline = producerPerformance(recordSize);
+        figures.add(
+                Targets.ratioAtLeast(
+                        SECTION,
+                        "NDJSON POSTs of "
+                                + EVENTS_PER_POST
+                                + " events (~"
+                                + event().length()
+                                + " bytes each), "
+                                + BATCH_CONCURRENCY
+                                + " in flight",
+                        batches.perSecond() * EVENTS_PER_POST,
+                        "events/s",
+                        baseline,
+                        "kafka ProducerPerformance, "
+                                + recordSize
+                                + "-byte records (the events' Avro size), "
+                                + String.join(" ", PRODUCER_PROPS),
+                        0.5));
+        figures.add(
+                Figure.info(
+                        SECTION,
+                        "NDJSON POSTs of " + EVENTS_PER_POST + " events, p99 per POST",
+                        batches.millis(99),
+                        "ms"));
+        HttpLoad.Result singles =
+                context.http().closedLoop(this::single, SINGLE_CONCURRENCY, context.seconds(10));
+        figures.add(
+                Figure.info(
+                        SECTION,
+                        "single-event POSTs, " + SINGLE_CONCURRENCY + " in flight",
+                        singles.perSecond(),
+                        "req/s"));
+        figures.add(
+                Figure.info(
+                        SECTION,
+                        "single-event POSTs, " + SINGLE_CONCURRENCY + " in flight, p99",
+                        singles.millis(99),
+                        "ms"));
+        if (batches.errors() + singles.errors() > 0) {
+            figures.add(
+                    Figure.info(SECTION, "failed POSTs", batches.errors() + singles.errors(), ""));
+        }
+        return figures;
+    }
+
+    private HttpRequest batch() {
+        return HttpRequest.newBuilder(URI.create(gatewayUrl + "/v1/events/" + STREAM))
+                .header("Content-Type", "application/x-ndjson")
+                .POST(
+                        HttpRequest.BodyPublishers.ofString(
+                                bodies.get(ThreadLocalRandom.current().nextInt(bodies.size()))))
+                .build();
+    }
+
+    private HttpRequest single() {
+        return HttpRequest.newBuilder(URI.create(gatewayUrl + "/v1/events/" + STREAM))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(event()))
+                .build();
+    }
+
+    /** One event of about 100 bytes of JSON. */
+    private static String event() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        return String.format(
+                "{\"user_id\":\"bench-user-%06d\",\"amount\":%.2f,\"merchant\":\"merchant-%04d\",\"ts\":%d}",
+                random.nextInt(1_000_000),
+                random.nextDouble(1_000),
+                random.nextInt(10_000),
+                System.currentTimeMillis());
+    }
+
+    /** The size of one event on Kafka: the serde's 5-byte header and the Avro binary record. */
+    private int avroRecordSize() throws IOException {
+        GenericRecord record = new GenericData.Record(AvroSchemas.eventSchema(stream));
+        for (Map.Entry<String, Object> field :
+                Map.<String, Object>of(
+                                "user_id",
+                                "bench-user-000042",
+                                "amount",
+                                512.25,
+                                "merchant",
+                                "merchant-0042",
+                                "ts",
+                                System.currentTimeMillis())
+                        .entrySet()) {
+            record.put(field.getKey(), field.getValue());
+        }
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        BinaryEncoder encoder = EncoderFactory.get().binaryEncoder(bytes, null);
+        new GenericDatumWriter<GenericRecord>(record.getSchema()).write(record, encoder);
+        encoder.flush();
+        return 5 + bytes.size();
+    }
+
+    /** Kafka's producer perf test in a JVM of its own: its records per second. */
+    private double producerPerformance(int recordSize) throws Exception {
+        List<String> command =
+                new ArrayList<>(
+                        List.of(
+                                Processes.java(),
+                                "-Xmx512m",
+                                "-cp",
+                                System.getProperty("java.class.path"),
+                                "org.apache.kafka.tools.ProducerPerformance",
+                                "--topic",
+                                BASELINE_TOPIC,
+                                "--num-records",
+                                Integer.toString(context.count(5_000_000, 50_000)),
+                                "--record-size",
+                                Integer.toString(recordSize),
+                                "--throughput",
+                                "-1",
+                                "--producer-props",
+                                "bootstrap.servers=" + bootstrapServers));
+        command.addAll(PRODUCER_PROPS);
+        String output = Processes.run(command, 600);
+        Matcher matcher = RECORDS_PER_SECOND.matcher(output);
+        double last = Double.NaN;
+        while (matcher.find()) {
+            last = Double.parseDouble(matcher.group(1));
+        }
+        if (Double.isNaN(last)) {
+            throw new IllegalStateException(
+                    "no result in ProducerPerformance's output:\n" + output);
+        }
+        return last;
+    }
+}

@@ -1,0 +1,311 @@
+package dev.tessera.bench;
+
+import dev.tessera.dev.ChildProcess;
+import dev.tessera.dev.FreePorts;
+import dev.tessera.dev.LocalInfra;
+import dev.tessera.spec.avro.AvroSchemas;
+import dev.tessera.spec.model.FeatureSpec;
+import dev.tessera.spec.model.Stream;
+import dev.tessera.spec.parse.SpecParser;
+import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
+import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
+import io.apicurio.registry.serde.config.SerdeConfig;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * The Flink job, from a preloaded topic: events per CPU-second of the job's JVM (a MiniCluster,
+ * parallelism 1) for a tumbling count+sum and for a 1h rolling (tiled) sum, beside a plain
+ * consume-and-decode loop (KafkaConsumer + the Apicurio Avro deserializer) on the same topic. CPU
+ * time rather than wall time makes the figures per core, and less sensitive to the other work on a
+ * shared machine.
+ */
+final class JobBench {
+
+    static final String SECTION = "job";
+    static final int USERS = 10_000;
+
+    /** The preloaded events span this much event time: 5-minute windows close, tiles roll. */
+    static final Duration EVENT_TIME_SPAN = Duration.ofHours(1);
+
+    /** A job run stops measuring after this long even if it has not read every event. */
+    static final int MEASURE_AT_MOST_SECONDS = 40;
+
+    /** Events processed, and the CPU and wall-clock seconds they took. */
+    record Rate(long events, double cpuSeconds, double wallSeconds) {
+
+        double perCpuSecond() {
+            return events / cpuSeconds;
+        }
+
+        double perSecond() {
+            return events / wallSeconds;
+        }
+    }
+
+    private static final Pattern RECORDS_IN =
+            Pattern.compile(
+                    "(?m)^flink_taskmanager_job_task_operator_numRecordsIn\\{([^}]*)}\\s+(\\S+)");
+
+    /** One job variant: its spec, and the feature group whose operator counts the events in. */
+    private record Variant(String name, String specFile, String group, double target) {}
+
+    private final BenchContext context;
+    private final LocalInfra infra;
+    private final FeatureSpec spec;
+    private final Stream stream;
+    private final int events;
+
+    JobBench(BenchContext context, LocalInfra infra) {
+        this.context = context;
+        this.infra = infra;
+        this.spec = SpecParser.parse(context.spec("job-tumbling.yaml"));
+        this.stream = spec.stream("job_events").orElseThrow();
+        this.events = context.count(3_000_000, 20_000);
+    }
+
+    List<Figure> run() throws Exception {
+        infra.kafka().createTopic(stream.topic(), 1, Map.of("retention.ms", "-1"));
+        infra.kafka().createTopic(stream.lateTopic(), 1, Map.of());
+        if (!topics().contains(spec.featureTopic())) {
+            infra.kafka().createTopic(spec.featureTopic(), 1, Map.of());
+        }
+        preload();
+        List<Figure> figures = new ArrayList<>();
+        Rate baseline = consumeAndDecode();
+        figures.add(
+                Figure.info(
+                        SECTION,
+                        "consume-and-decode loop (KafkaConsumer + Apicurio Avro deserializer), "
+                                + "per CPU-second",
+                        baseline.perCpuSecond(),
+                        "events/s/core"));
+        for (Variant variant :
+                List.of(
+                        new Variant(
+                                "tumbling 5m count+sum",
+                                "job-tumbling.yaml",
+                                "job_tumbling",
+                                250_000),
+                        new Variant(
+                                "rolling 1h sum (1m tiles)",
+                                "job-rolling.yaml",
+                                "job_rolling",
+                                110_000))) {
+            Rate job = runJob(variant);
+            figures.add(
+                    Targets.atLeast(
+                            SECTION,
+                            variant.name() + ", per CPU-second of the job's JVM",
+                            job.perCpuSecond(),
+                            "events/s/core",
+                            baseline.perCpuSecond(),
+                            "consume-and-decode loop, per CPU-second",
+                            variant.target()));
+            figures.add(
+                    Figure.info(
+                            SECTION,
+                            variant.name()
+                                    + ", wall-clock rate ("
+                                    + job.events()
+                                    + " events in "
+                                    + Targets.format(job.wallSeconds())
+                                    + " s, "
+                                    + Targets.format(job.cpuSeconds() / job.wallSeconds())
+                                    + " cores busy)",
+                            job.perSecond(),
+                            "events/s"));
+        }
+        return figures;
+    }
+
+    private Set<String> topics() throws Exception {
+        try (Admin admin =
+                Admin.create(
+                        Map.of(
+                                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
+                                infra.kafka().bootstrapServers()))) {
+            return admin.listTopics().names().get(30, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Events of {@link #USERS} users, their times spread evenly over {@link #EVENT_TIME_SPAN}. */
+    private void preload() {
+        Map<String, Object> config = new HashMap<>();
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.kafka().bootstrapServers());
+        config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
+        config.put(
+                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, AvroKafkaSerializer.class.getName());
+        config.put(ProducerConfig.LINGER_MS_CONFIG, 20);
+        config.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
+        config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        config.put(SerdeConfig.REGISTRY_URL, infra.registry().url());
+        config.put(SerdeConfig.AUTO_REGISTER_ARTIFACT, true);
+        Schema schema = AvroSchemas.eventSchema(stream);
+        Random random = new Random(42);
+        long start = System.currentTimeMillis() - 2 * EVENT_TIME_SPAN.toMillis();
+        try (KafkaProducer<String, GenericRecord> producer = new KafkaProducer<>(config)) {
+            for (int i = 0; i < events; i++) {
+                String user = "job-user-" + random.nextInt(USERS);
+                GenericRecord event = new GenericData.Record(schema);
+                event.put("user_id", user);
+                event.put("amount", random.nextInt(100_000) / 100.0);
+                event.put("ts", start + EVENT_TIME_SPAN.toMillis() * i / events);
+                producer.send(new ProducerRecord<>(stream.topic(), user, event));
+            }
+            producer.flush();
+        }
+    }
+
+    /** The baseline: a plain consumer reading and decoding every event. */
+    private Rate consumeAndDecode() {
+        Map<String, Object> config = new HashMap<>();
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.kafka().bootstrapServers());
+        config.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-decode-" + System.nanoTime());
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        config.put(
+                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        config.put(
+                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
+                AvroKafkaDeserializer.class.getName());
+        config.put(SerdeConfig.REGISTRY_URL, infra.registry().url());
+        long seen = 0;
+        double checksum = 0;
+        double cpu0 = Processes.ownCpuSeconds();
+        long t0 = System.nanoTime();
+        try (KafkaConsumer<String, GenericRecord> consumer = new KafkaConsumer<>(config)) {
+            consumer.subscribe(List.of(stream.topic()));
+            while (seen < events) {
+                for (ConsumerRecord<String, GenericRecord> record :
+                        consumer.poll(Duration.ofMillis(500))) {
+                    GenericRecord event = record.value();
+                    checksum += (Double) event.get("amount") + (Long) event.get("ts");
+                    seen += event.get("user_id") == null ? 0 : 1;
+                }
+            }
+        }
+        double cpu = Processes.ownCpuSeconds() - cpu0;
+        double wall = (System.nanoTime() - t0) / 1e9;
+        if (Double.isNaN(checksum)) {
+            throw new IllegalStateException("undecodable amounts");
+        }
+        return new Rate(events, cpu, wall);
+    }
+
+    /**
+     * One job run, from its first event until it has read them all or {@link
+     * #MEASURE_AT_MOST_SECONDS} passed.
+     */
+    private Rate runJob(Variant variant) throws Exception {
+        int uiPort = FreePorts.pick();
+        int metricsPort = FreePorts.pick();
+        Path module = context.root().resolve("flink-feature-job");
+        List<String> command =
+                List.of(
+                        Processes.java(),
+                        "-Xmx1g",
+                        "-cp",
+                        String.join(
+                                ":",
+                                module.resolve("target/classes").toString(),
+                                Files.readString(module.resolve("target/classpath.txt")).trim(),
+                                Files.readString(module.resolve("target/provided-classpath.txt"))
+                                        .trim()),
+                        "dev.tessera.job.FeatureJob",
+                        "--local",
+                        "--web-ui-port",
+                        Integer.toString(uiPort),
+                        "--metrics-port",
+                        Integer.toString(metricsPort),
+                        "--parallelism",
+                        "1",
+                        "--group-id",
+                        "bench-" + variant.group() + "-" + System.nanoTime(),
+                        "--spec",
+                        context.spec(variant.specFile()).toString(),
+                        "--bootstrap-servers",
+                        infra.kafka().bootstrapServers(),
+                        "--registry-url",
+                        infra.registry().url());
+        try (ChildProcess job =
+                ChildProcess.start(
+                        command,
+                        context.dataDir().resolve("logs/job-" + variant.group() + ".log"))) {
+            String metrics = "http://localhost:" + metricsPort + "/metrics";
+            long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+            double cpu0 = Double.NaN;
+            long t0 = 0;
+            long n0 = 0;
+            Duration limit = context.seconds(MEASURE_AT_MOST_SECONDS);
+            while (System.nanoTime() < deadline) {
+                if (!job.isAlive()) {
+                    throw new IllegalStateException("the job stopped:\n" + job.logTail());
+                }
+                long n = recordsIn(metrics, variant.group());
+                if (n > 0 && Double.isNaN(cpu0)) {
+                    cpu0 = Processes.cpuSeconds(job.pid());
+                    t0 = System.nanoTime();
+                    n0 = n;
+                } else if (n >= events || (t0 > 0 && System.nanoTime() - t0 > limit.toNanos())) {
+                    double cpu = Processes.cpuSeconds(job.pid()) - cpu0;
+                    double wall = (System.nanoTime() - t0) / 1e9;
+                    return new Rate(n - n0, cpu, wall);
+                }
+                Thread.sleep(50);
+            }
+            throw new IllegalStateException(
+                    "the job did not read " + events + " events in 5 minutes:\n" + job.logTail());
+        }
+    }
+
+    /** Events into the group's aggregating operator so far, from the job's Prometheus reporter. */
+    private long recordsIn(String metricsUrl, String group) throws InterruptedException {
+        String text;
+        try {
+            text =
+                    context.http()
+                            .call(HttpRequest.newBuilder(URI.create(metricsUrl)).build())
+                            .body();
+        } catch (IOException e) {
+            return 0; // the reporter is not listening yet
+        } catch (InterruptedException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+        long total = 0;
+        Matcher sample = RECORDS_IN.matcher(text);
+        while (sample.find()) {
+            if (sample.group(1).contains("operator_name=\"") && sample.group(1).contains(group)) {
+                total += (long) Double.parseDouble(sample.group(2));
+            }
+        }
+        return total;
+    }
+}
