@@ -166,6 +166,27 @@ public final class LocalPipeline implements AutoCloseable {
         return job;
     }
 
+    /**
+     * Starts the Flink job again (stopping it first if it still runs), with {@code jobArgs} such as
+     * {@code --resume-latest} or {@code --savepoint PATH}; returns once it runs.
+     */
+    public void restartJob(List<String> jobArgs) {
+        if (job != null) {
+            job.close();
+        }
+        startJob(jobArgs);
+    }
+
+    /** Where the job writes its checkpoints (kept when it is cancelled or killed). */
+    public Path checkpointDir() {
+        return dataDir.resolve("checkpoints");
+    }
+
+    /** Where the job writes savepoints by default. */
+    public Path savepointDir() {
+        return dataDir.resolve("savepoints");
+    }
+
     public String gatewayUrl() {
         return "http://localhost:" + ports.gateway();
     }
@@ -249,7 +270,11 @@ public final class LocalPipeline implements AutoCloseable {
                         "--bootstrap-servers",
                         endpoints.bootstrapServers(),
                         "--registry-url",
-                        endpoints.registryUrl()));
+                        endpoints.registryUrl(),
+                        "--checkpoint-dir",
+                        checkpointDir().toString(),
+                        "--savepoint-dir",
+                        savepointDir().toString()));
         command.addAll(jobArgs);
         job = ChildProcess.start(command, dataDir.resolve("logs/flink-feature-job.log"));
         awaitReady(
@@ -337,30 +362,36 @@ public final class LocalPipeline implements AutoCloseable {
 
     /**
      * Runs the pipeline until Ctrl-C. Options: {@code --root DIR} (default .), {@code --spec FILE}
-     * (features.yaml), {@code --data DIR} (.tessera), {@code --demo} (stream synthetic events).
+     * (features.yaml), {@code --data DIR} (.tessera), {@code --demo} (stream synthetic events),
+     * {@code --from-savepoint PATH} (the job restores that savepoint; otherwise it resumes from the
+     * newest checkpoint or savepoint under the data directory, if any).
      */
     public static void main(String[] args) throws InterruptedException {
         Path root = Path.of(".");
         Path spec = null;
         Path data = Path.of(".tessera");
         boolean demo = false;
+        List<String> restore = List.of("--resume-latest");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--root" -> root = Path.of(DevRegistry.requireValue(args, ++i));
                 case "--spec" -> spec = Path.of(DevRegistry.requireValue(args, ++i));
                 case "--data" -> data = Path.of(DevRegistry.requireValue(args, ++i));
                 case "--demo" -> demo = true;
+                case "--from-savepoint" ->
+                        restore = List.of("--savepoint", DevRegistry.requireValue(args, ++i));
                 default ->
                         throw new IllegalArgumentException(
                                 "unknown argument "
                                         + args[i]
-                                        + "; usage: [--root DIR] [--spec FILE] [--data DIR] [--demo]");
+                                        + "; usage: [--root DIR] [--spec FILE] [--data DIR] [--demo]"
+                                        + " [--from-savepoint PATH]");
             }
         }
         Path specFile = spec != null ? spec : root.resolve("features.yaml");
         System.out.println(
                 "Starting Kafka, Redis, the schema registry, the Flink job and the services...");
-        LocalPipeline pipeline = start(root, specFile, data, Ports.defaults(), List.of());
+        LocalPipeline pipeline = start(root, specFile, data, Ports.defaults(), restore);
         Runtime.getRuntime().addShutdownHook(new Thread(pipeline::close, "tessera-shutdown"));
         System.out.printf(
                 """
@@ -379,6 +410,8 @@ public final class LocalPipeline implements AutoCloseable {
                   feature-reader   %s/q/metrics
                   Flink job        %s
                 OpenAPI: /q/openapi and /q/swagger-ui on the gateway and the reader.
+                The job checkpoints to %s and resumes from there when restarted;
+                ./run.sh --stop-with-savepoint stops it with a savepoint in %s.
                 Ctrl-C stops everything.
                 %n""",
                 pipeline.dataDir.resolve("logs"),
@@ -392,7 +425,9 @@ public final class LocalPipeline implements AutoCloseable {
                 pipeline.gatewayUrl(),
                 pipeline.writerUrl(),
                 pipeline.readerUrl(),
-                pipeline.flinkMetricsUrl());
+                pipeline.flinkMetricsUrl(),
+                pipeline.checkpointDir(),
+                pipeline.savepointDir());
         if (demo) {
             DemoTraffic traffic =
                     new DemoTraffic(SpecParser.parse(specFile), pipeline.gatewayUrl());

@@ -7,7 +7,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
-import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
@@ -128,38 +127,48 @@ public record Checkpointing(
     }
 
     /**
-     * The newest completed checkpoint under a local checkpoint directory: of the {@code <job
-     * id>/chk-<n>} directories holding a {@code _metadata} file, the one whose metadata was written
-     * last (checkpoint numbers restart with a job that does not resume, times do not).
+     * The newest completed checkpoint or savepoint in local directories: of the {@code <job
+     * id>/chk-<n>} directories of {@code checkpointDir} and the {@code savepoint-*} directories of
+     * {@code savepointDir} that hold a {@code _metadata} file, the one whose metadata was written
+     * last (checkpoint numbers restart with a job that does not resume, times do not). A savepoint
+     * taken when the job was stopped is newer than its last checkpoint, and only the savepoint
+     * matches the transactions the stop committed.
      */
-    public static Optional<Path> latestCheckpoint(Path checkpointDir) {
-        if (!Files.isDirectory(checkpointDir)) {
-            return Optional.empty();
+    public static Optional<Path> latestState(Path checkpointDir, Optional<Path> savepointDir) {
+        Stream<Path> checkpoints =
+                subdirectories(checkpointDir)
+                        .flatMap(
+                                jobDir ->
+                                        subdirectories(jobDir)
+                                                .filter(
+                                                        dir ->
+                                                                CHECKPOINT_DIR
+                                                                        .matcher(name(dir))
+                                                                        .matches()));
+        Stream<Path> savepoints =
+                savepointDir.stream()
+                        .flatMap(Checkpointing::subdirectories)
+                        .filter(dir -> name(dir).startsWith("savepoint-"));
+        return Stream.concat(checkpoints, savepoints)
+                .filter(dir -> Files.isRegularFile(dir.resolve(METADATA_FILE)))
+                .max(
+                        Comparator.comparing(Checkpointing::metadataTime)
+                                .thenComparing(Checkpointing::checkpointNumber));
+    }
+
+    private static Stream<Path> subdirectories(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return Stream.empty();
         }
-        try (Stream<Path> jobs = Files.list(checkpointDir)) {
-            List<Path> jobDirs = jobs.filter(Files::isDirectory).toList();
-            return jobDirs.stream()
-                    .flatMap(Checkpointing::completedCheckpoints)
-                    .max(
-                            Comparator.comparing(Checkpointing::metadataTime)
-                                    .thenComparing(Checkpointing::checkpointNumber));
+        try (Stream<Path> children = Files.list(dir)) {
+            return children.filter(Files::isDirectory).toList().stream();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot list " + checkpointDir, e);
+            throw new UncheckedIOException("cannot list " + dir, e);
         }
     }
 
-    private static Stream<Path> completedCheckpoints(Path jobDir) {
-        try (Stream<Path> children = Files.list(jobDir)) {
-            return children
-                    .filter(
-                            dir ->
-                                    CHECKPOINT_DIR.matcher(dir.getFileName().toString()).matches()
-                                            && Files.isRegularFile(dir.resolve(METADATA_FILE)))
-                    .toList()
-                    .stream();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot list " + jobDir, e);
-        }
+    private static String name(Path dir) {
+        return dir.getFileName().toString();
     }
 
     private static long metadataTime(Path checkpoint) {
@@ -171,7 +180,7 @@ public record Checkpointing(
     }
 
     private static long checkpointNumber(Path checkpoint) {
-        Matcher m = CHECKPOINT_DIR.matcher(checkpoint.getFileName().toString());
+        Matcher m = CHECKPOINT_DIR.matcher(name(checkpoint));
         return m.matches() ? Long.parseLong(m.group(1)) : -1;
     }
 

@@ -13,7 +13,8 @@ import org.apache.flink.configuration.StateRecoveryOptions;
  *
  * @param savepoint the savepoint (or retained checkpoint) to restore, or empty
  * @param resumeLatest restore the newest completed checkpoint under {@link
- *     Checkpointing#checkpointDir()}, if there is one
+ *     Checkpointing#checkpointDir()} or savepoint under {@link Checkpointing#savepointDir()}, if
+ *     there is one
  * @param allowNonRestoredState let state of operators the job no longer has be dropped (needed when
  *     an upgrade removes a feature), rather than refuse to start
  */
@@ -61,7 +62,8 @@ public record StateRestore(
                                                 "resuming the latest checkpoint needs a local"
                                                         + " checkpoint directory, not "
                                                         + dir));
-        return Checkpointing.latestCheckpoint(local).map(Path::toString);
+        Optional<Path> savepoints = checkpointing.savepointDir().flatMap(Checkpointing::localDir);
+        return Checkpointing.latestState(local, savepoints).map(Path::toString);
     }
 
     /** The Flink options restoring {@code path}. */

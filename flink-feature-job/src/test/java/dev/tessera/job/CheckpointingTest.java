@@ -65,20 +65,32 @@ class CheckpointingTest {
     }
 
     @Test
-    void theLatestCheckpointIsTheOneWhoseMetadataWasWrittenLast() throws IOException {
-        assertThat(Checkpointing.latestCheckpoint(dir.resolve("none"))).isEmpty();
-        assertThat(Checkpointing.latestCheckpoint(dir)).isEmpty();
+    void theLatestStateIsTheCheckpointOrSavepointWhoseMetadataWasWrittenLast() throws IOException {
+        Path checkpoints = dir.resolve("checkpoints");
+        Optional<Path> savepoints = Optional.of(dir.resolve("savepoints"));
+        assertThat(Checkpointing.latestState(checkpoints, savepoints)).isEmpty();
+        Files.createDirectories(checkpoints);
+        assertThat(Checkpointing.latestState(checkpoints, savepoints)).isEmpty();
 
         // A first run got to checkpoint 7; a second, resumed, to 9, whose chk-10 is unfinished.
-        checkpoint("job-a/chk-7", 1_000);
-        checkpoint("job-b/chk-9", 2_000);
-        Files.createDirectories(dir.resolve("job-b/chk-10"));
-        Files.createDirectories(dir.resolve("job-b/shared"));
-        assertThat(Checkpointing.latestCheckpoint(dir)).hasValue(dir.resolve("job-b/chk-9"));
+        metadata("checkpoints/job-a/chk-7", 1_000);
+        metadata("checkpoints/job-b/chk-9", 2_000);
+        Files.createDirectories(checkpoints.resolve("job-b/chk-10"));
+        Files.createDirectories(checkpoints.resolve("job-b/shared"));
+        assertThat(Checkpointing.latestState(checkpoints, savepoints))
+                .hasValue(checkpoints.resolve("job-b/chk-9"));
+
+        // The second run was stopped with a savepoint.
+        metadata("savepoints/savepoint-0b1c2d-3e4f5a6b7c8d", 2_500);
+        assertThat(Checkpointing.latestState(checkpoints, savepoints))
+                .hasValue(dir.resolve("savepoints/savepoint-0b1c2d-3e4f5a6b7c8d"));
+        assertThat(Checkpointing.latestState(checkpoints, Optional.empty()))
+                .hasValue(checkpoints.resolve("job-b/chk-9"));
 
         // A third run that started afresh numbers from 1 again, yet is the newest.
-        checkpoint("job-c/chk-1", 3_000);
-        assertThat(Checkpointing.latestCheckpoint(dir)).hasValue(dir.resolve("job-c/chk-1"));
+        metadata("checkpoints/job-c/chk-1", 3_000);
+        assertThat(Checkpointing.latestState(checkpoints, savepoints))
+                .hasValue(checkpoints.resolve("job-c/chk-1"));
     }
 
     @Test
@@ -95,7 +107,7 @@ class CheckpointingTest {
         StateRestore latest = new StateRestore(Optional.empty(), true, false);
         assertThat(latest.path(checkpointing)).isEmpty();
 
-        checkpoint("job-a/chk-3", 1_000);
+        metadata("job-a/chk-3", 1_000);
         assertThat(latest.path(checkpointing)).hasValue(dir.resolve("job-a/chk-3").toString());
         assertThat(StateRestore.none().path(checkpointing)).isEmpty();
         StateRestore savepoint = new StateRestore(Optional.of("/sp/savepoint-1"), false, true);
@@ -118,7 +130,7 @@ class CheckpointingTest {
                 .hasMessageContaining("needs a local checkpoint directory");
     }
 
-    private void checkpoint(String path, long modifiedMillis) throws IOException {
+    private void metadata(String path, long modifiedMillis) throws IOException {
         Path metadata = dir.resolve(path).resolve(Checkpointing.METADATA_FILE);
         Files.createDirectories(metadata.getParent());
         Files.writeString(metadata, "metadata");
