@@ -90,7 +90,10 @@ public final class LocalPipeline implements AutoCloseable {
     private final Ports ports;
     private final Endpoints endpoints;
     private final LocalInfra infra;
-    private final List<ChildProcess> services = new ArrayList<>();
+
+    /** The running services by module name. */
+    private final Map<String, ChildProcess> services = new LinkedHashMap<>();
+
     private ChildProcess job;
 
     private LocalPipeline(
@@ -175,6 +178,23 @@ public final class LocalPipeline implements AutoCloseable {
             job.close();
         }
         startJob(jobArgs);
+    }
+
+    /**
+     * The process of a service ({@code ingest-gateway}, {@code feature-writer} or {@code
+     * feature-reader}), for tests that kill it.
+     */
+    public ChildProcess service(String module) {
+        return services.get(module);
+    }
+
+    /** Starts a service again (stopping it first if it still runs); returns once it is ready. */
+    public void restartService(String module) {
+        ChildProcess running = services.remove(module);
+        if (running != null) {
+            running.close();
+        }
+        startService(module);
     }
 
     /** Where the job writes its checkpoints (kept when it is cancelled or killed). */
@@ -285,14 +305,23 @@ public final class LocalPipeline implements AutoCloseable {
     }
 
     private void startServices() {
+        for (String module : List.of("ingest-gateway", "feature-writer", "feature-reader")) {
+            startService(module);
+        }
+    }
+
+    private void startService(String module) {
         Map<String, String> kafka =
                 Map.of(
                         "kafka.bootstrap.servers", endpoints.bootstrapServers(),
                         "apicurio.registry.url", endpoints.registryUrl());
         Map<String, String> redis = Map.of("quarkus.redis.hosts", endpoints.redisUri());
-        startService("ingest-gateway", ports.gateway(), kafka);
-        startService("feature-writer", ports.writer(), merge(kafka, redis));
-        startService("feature-reader", ports.reader(), redis);
+        switch (module) {
+            case "ingest-gateway" -> startService(module, ports.gateway(), kafka);
+            case "feature-writer" -> startService(module, ports.writer(), merge(kafka, redis));
+            case "feature-reader" -> startService(module, ports.reader(), redis);
+            default -> throw new IllegalArgumentException("no service " + module);
+        }
     }
 
     private void startService(String module, int port, Map<String, String> config) {
@@ -308,7 +337,7 @@ public final class LocalPipeline implements AutoCloseable {
         command.addAll(List.of("-jar", jar.toString()));
         ChildProcess service =
                 ChildProcess.start(command, dataDir.resolve("logs/" + module + ".log"));
-        services.add(service);
+        services.put(module, service);
         awaitReady(module, service, "http://localhost:" + port + "/q/health/ready", body -> true);
     }
 
@@ -351,7 +380,7 @@ public final class LocalPipeline implements AutoCloseable {
     /** Stops the services, the job, then the infrastructure. */
     @Override
     public void close() {
-        services.forEach(ChildProcess::close);
+        services.values().forEach(ChildProcess::close);
         if (job != null) {
             job.close();
         }

@@ -24,6 +24,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -46,9 +47,10 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 /**
  * A crash-recovery run of the whole pipeline: events with disorder (and repeated event ids) are
  * POSTed to the gateway at a steady pace while the Flink job's process is killed with SIGKILL at
- * random moments and started again from its latest checkpoint; at the end, what Redis holds must
- * equal what the reference computes from the same events, and under exactly-once the feature topic
- * read with read_committed must hold no update twice.
+ * random moments and started again from its latest checkpoint, and the feature writer is killed
+ * amid its batches and started again; at the end, what Redis holds must equal what the reference
+ * computes from the same events, and under exactly-once the feature topic read with read_committed
+ * must hold no update twice.
  *
  * <p>Every event is at most 3 s behind the newest one before it (the spec allows 5 s), so none is
  * late whatever the watermarks of a restarted job: the outcome does not depend on timing, and the
@@ -56,12 +58,18 @@ import org.apache.kafka.common.serialization.StringDeserializer;
  *
  * @param events how many events to POST (plus a few repeats)
  * @param kills how many times to kill the job
+ * @param writerKills how many times to kill the feature writer (amid its batches) and restart it
  * @param producing how long the POSTs are spread over; the kills fall inside it
  * @param delivery the job's {@code --delivery}
  * @param stateBackend the job's {@code --state-backend}
  */
 record RecoveryScenario(
-        int events, int kills, Duration producing, String delivery, String stateBackend) {
+        int events,
+        int kills,
+        int writerKills,
+        Duration producing,
+        String delivery,
+        String stateBackend) {
 
     static final Path SPEC = resource("/recovery-features.yaml");
 
@@ -75,8 +83,15 @@ record RecoveryScenario(
 
     private static final int MAX_DISORDER_MILLIS = 3_000;
     private static final String CLOSER = "closer";
+    private static final String WRITER = "feature-writer";
+
+    /** The users of the events, without the {@link #closer}. */
+    static final Predicate<String> TEST_ENTITIES = id -> !id.startsWith(CLOSER);
+
     private static final Pattern RESTORED = Pattern.compile("Restoring the job's state from (.*)");
-    private static final Duration RESULT_TIMEOUT = Duration.ofMinutes(5);
+
+    /** How long Redis may take to equal the reference once every event is posted. */
+    static final Duration RESULT_TIMEOUT = Duration.ofMinutes(5);
 
     /** What a run did, for the test's report. */
     record Outcome(long seed, List<String> restoredFrom, int featureUpdates, Duration took) {}
@@ -87,7 +102,7 @@ record RecoveryScenario(
         System.out.printf("%s: seed %d%n", this, seed);
         Random random = new Random(seed);
         FeatureSpec spec = SpecParser.parse(SPEC);
-        List<Event> arrivals = events(random);
+        List<Event> arrivals = events(random, events);
         List<String> jobArgs =
                 List.of(
                         "--parallelism",
@@ -111,10 +126,17 @@ record RecoveryScenario(
             log(started, "pipeline up");
             long producingStart = System.nanoTime();
             CompletableFuture<Void> posting =
-                    CompletableFuture.runAsync(() -> post(pipeline, arrivals));
+                    CompletableFuture.runAsync(() -> post(pipeline, arrivals, producing));
             long jobStartedAt = System.currentTimeMillis();
-            for (long killAt : killMoments(random)) {
-                sleepUntil(producingStart + killAt);
+            for (Kill kill : kills(random)) {
+                sleepUntil(producingStart + kill.at());
+                if (kill.writer()) {
+                    log(started, "kill -9 the writer");
+                    pipeline.service(WRITER).kill9();
+                    pipeline.restartService(WRITER);
+                    log(started, "the writer runs again");
+                    continue;
+                }
                 // A restarted job must have checkpointed too, so the next restore is of its state.
                 awaitCheckpointAfter(pipeline.checkpointDir(), jobStartedAt);
                 sleep(random.nextInt(2_000) * 1_000_000L);
@@ -133,15 +155,16 @@ record RecoveryScenario(
                     .doesNotHaveDuplicates();
 
             Event closer = closer(arrivals);
-            post(pipeline, List.of(closer));
+            post(pipeline, List.of(closer), Duration.ZERO);
             List<Event> all = new ArrayList<>(arrivals);
             all.add(closer);
-            Predicate<String> testEntities = id -> !id.startsWith(CLOSER);
             RedisSnapshot expected =
-                    RedisSnapshot.of(new Reference(spec).run(all).store(spec), testEntities);
+                    RedisSnapshot.of(new Reference(spec).run(all).store(spec), TEST_ENTITIES);
             assertThat(expected.values()).isNotEmpty();
             assertThat(expected.tiles()).isNotEmpty();
-            List<String> differences = awaitStore(pipeline, spec, expected, testEntities);
+            // A million events may need longer to flow through after the last kill.
+            Duration timeout = RESULT_TIMEOUT.plusSeconds(events / 2_000);
+            List<String> differences = awaitStore(pipeline, spec, expected, key -> true, timeout);
             assertThat(differences).as("Redis against the reference").isEmpty();
             log(started, "Redis equals the reference");
 
@@ -165,7 +188,7 @@ record RecoveryScenario(
      * behind its position; users are skewed (a few busy, many rare, so sessions close); one event
      * in 50 repeats an earlier one, as a retrying producer would.
      */
-    private List<Event> events(Random random) {
+    static List<Event> events(Random random, int events) {
         long minute = Duration.ofMinutes(1).toMillis();
         // Recent enough for the feature topic's 7-day retention, closed long ago.
         long base = (System.currentTimeMillis() / minute - 120) * minute;
@@ -189,7 +212,7 @@ record RecoveryScenario(
     }
 
     /** An event a day after the others: its watermark closes every window of the test users. */
-    private static Event closer(List<Event> arrivals) {
+    static Event closer(List<Event> arrivals) {
         long time =
                 arrivals.stream().mapToLong(Event::eventTime).max().orElseThrow()
                         + Duration.ofDays(1).toMillis();
@@ -202,19 +225,22 @@ record RecoveryScenario(
         return new Event("transactions", CLOSER, time, fields);
     }
 
-    /** When to kill, in nanoseconds from the start of the POSTs: random, inside the first 85%. */
-    private List<Long> killMoments(Random random) {
+    /** A kill -9 of the job or of the writer, {@code at} nanoseconds after the POSTs start. */
+    private record Kill(long at, boolean writer) {}
+
+    /** The kills, at random moments inside the first 85% of the POSTs, in order. */
+    private List<Kill> kills(Random random) {
         long window = producing.toNanos();
-        List<Long> moments = new ArrayList<>();
-        for (int i = 0; i < kills; i++) {
-            moments.add((long) (window * (0.1 + 0.75 * random.nextDouble())));
+        List<Kill> moments = new ArrayList<>();
+        for (int i = 0; i < kills + writerKills; i++) {
+            moments.add(new Kill((long) (window * (0.1 + 0.75 * random.nextDouble())), i >= kills));
         }
-        moments.sort(null);
+        moments.sort(Comparator.comparingLong(Kill::at));
         return moments;
     }
 
-    /** POSTs the events in batches, spread evenly over {@link #producing}. */
-    private void post(LocalPipeline pipeline, List<Event> arrivals) {
+    /** POSTs the events in batches, spread evenly over {@code producing}. */
+    static void post(LocalPipeline pipeline, List<Event> arrivals, Duration producing) {
         int batches = (arrivals.size() + BATCH - 1) / BATCH;
         long pause = producing.toNanos() / Math.max(1, batches);
         long start = System.nanoTime();
@@ -226,9 +252,7 @@ record RecoveryScenario(
             }
             HttpResponse<String> response = postBatch(pipeline, ndjson.toString());
             assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
-            if (arrivals.size() > 1) {
-                sleepUntil(start + (b + 1) * pause);
-            }
+            sleepUntil(start + (b + 1) * pause);
         }
     }
 
@@ -249,18 +273,26 @@ record RecoveryScenario(
         }
     }
 
-    /** Polls Redis until it equals the reference, or the timeout; the last differences. */
-    private static List<String> awaitStore(
+    /**
+     * Polls Redis until its values and tiles whose keys pass {@code keys} equal {@code expected},
+     * or {@code timeout}; returns the last differences.
+     */
+    static List<String> awaitStore(
             LocalPipeline pipeline,
             FeatureSpec spec,
             RedisSnapshot expected,
-            Predicate<String> entityIds) {
-        long deadline = System.nanoTime() + RESULT_TIMEOUT.toNanos();
+            Predicate<String> keys,
+            Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
         List<String> differences;
         do {
             RedisSnapshot actual =
                     RedisSnapshot.read(
-                            "localhost", pipeline.infra().redis().port(), spec, entityIds);
+                                    "localhost",
+                                    pipeline.infra().redis().port(),
+                                    spec,
+                                    TEST_ENTITIES)
+                            .only(keys);
             differences = differences(expected, actual);
             if (differences.isEmpty()) {
                 return differences;
@@ -361,7 +393,7 @@ record RecoveryScenario(
     }
 
     /** Waits until a checkpoint's metadata newer than {@code millis} is written. */
-    private static void awaitCheckpointAfter(Path checkpointDir, long millis) throws IOException {
+    static void awaitCheckpointAfter(Path checkpointDir, long millis) throws IOException {
         long deadline = System.nanoTime() + RESULT_TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
             if (Files.isDirectory(checkpointDir)) {
@@ -387,7 +419,7 @@ record RecoveryScenario(
         }
     }
 
-    private static void log(long started, String what) {
+    static void log(long started, String what) {
         System.out.printf("%6.1f s  %s%n", (System.nanoTime() - started) / 1e9, what);
     }
 

@@ -60,6 +60,25 @@ record RedisSnapshot(Map<String, String> values, Map<String, StoreModel.Tile> ti
         return new RedisSnapshot(values, tiles);
     }
 
+    /** The values and tiles whose keys pass. */
+    RedisSnapshot only(Predicate<String> keys) {
+        Map<String, String> someValues = new TreeMap<>();
+        values.forEach(
+                (key, value) -> {
+                    if (keys.test(key)) {
+                        someValues.put(key, value);
+                    }
+                });
+        Map<String, StoreModel.Tile> someTiles = new TreeMap<>();
+        tiles.forEach(
+                (key, tile) -> {
+                    if (keys.test(key)) {
+                        someTiles.put(key, tile);
+                    }
+                });
+        return new RedisSnapshot(someValues, someTiles);
+    }
+
     /** The store the reference computed, restricted to the entity ids that pass. */
     static RedisSnapshot of(StoreModel store, Predicate<String> entityIds) {
         Map<String, String> values = new TreeMap<>();
