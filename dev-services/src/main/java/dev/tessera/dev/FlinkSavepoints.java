@@ -92,7 +92,8 @@ public final class FlinkSavepoints {
             }
             return JSON.readTree(response.body());
         } catch (IOException e) {
-            throw new IllegalStateException("cannot reach Flink's REST API: " + e.getMessage(), e);
+            throw new IllegalStateException(
+                    "cannot reach Flink's REST API at " + request.build().uri() + ": " + e, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("interrupted", e);
@@ -125,6 +126,11 @@ public final class FlinkSavepoints {
                                         + "; usage: [--flink-url URL] [--target DIR]");
             }
         }
-        System.out.println(stopWithSavepoint(flinkUrl, target));
+        try {
+            System.out.println(stopWithSavepoint(flinkUrl, target));
+        } catch (IllegalStateException e) {
+            System.err.println(e.getMessage());
+            System.exit(1);
+        }
     }
 }

@@ -400,7 +400,8 @@ public final class LocalPipeline implements AutoCloseable {
         Path spec = null;
         Path data = Path.of(".tessera");
         boolean demo = false;
-        List<String> restore = List.of("--resume-latest");
+        // Locally, state of features removed from the spec since is dropped rather than refused.
+        List<String> restore = List.of("--resume-latest", "--allow-non-restored-state");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--root" -> root = Path.of(DevRegistry.requireValue(args, ++i));
@@ -408,7 +409,11 @@ public final class LocalPipeline implements AutoCloseable {
                 case "--data" -> data = Path.of(DevRegistry.requireValue(args, ++i));
                 case "--demo" -> demo = true;
                 case "--from-savepoint" ->
-                        restore = List.of("--savepoint", DevRegistry.requireValue(args, ++i));
+                        restore =
+                                List.of(
+                                        "--savepoint",
+                                        DevRegistry.requireValue(args, ++i),
+                                        "--allow-non-restored-state");
                 default ->
                         throw new IllegalArgumentException(
                                 "unknown argument "
