@@ -3,10 +3,25 @@
 # registry, redis-server, the Flink job (MiniCluster with web UI) and the three services.
 #   ./run.sh          everything up; Ctrl-C stops every process it started
 #   ./run.sh --demo   also streams synthetic events for every stream of features.yaml
+# The Flink job checkpoints to .tessera/checkpoints and, started again, resumes from the newest
+# checkpoint or savepoint there. While it runs, from another terminal:
+#   ./run.sh --stop-with-savepoint   stops the job with a savepoint in .tessera/savepoints and
+#                                    prints its path (Ctrl-C the pipeline afterwards)
+#   ./run.sh --from-savepoint PATH   starts everything, the job from that savepoint
 set -euo pipefail
 cd "$(dirname "$0")"
 source scripts/prerequisites.sh
 require_java17
+
+dev_classpath() {
+    echo "dev-services/target/classes:$(cat dev-services/target/classes/dev/tessera/dev/kafka-broker.classpath)"
+}
+
+if [[ "${1:-}" == "--stop-with-savepoint" ]]; then
+    exec java -cp "$(dev_classpath)" dev.tessera.dev.FlinkSavepoints \
+        --flink-url http://localhost:8081 --target .tessera/savepoints
+fi
+
 require_redis
 
 for port in 9092 8085 6379 8081 9249 8080 8082 8083; do
@@ -19,5 +34,4 @@ done
 echo "Building (./mvnw package, tests skipped)..."
 ./mvnw -B -q package -DskipTests -Dspotless.check.skip=true
 
-classpath="dev-services/target/classes:$(cat dev-services/target/classes/dev/tessera/dev/kafka-broker.classpath)"
-exec java -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$classpath" dev.tessera.dev.LocalPipeline --root . --spec features.yaml --data .tessera "$@"
+exec java -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$(dev_classpath)" dev.tessera.dev.LocalPipeline --root . --spec features.yaml --data .tessera "$@"

@@ -90,7 +90,10 @@ public final class LocalPipeline implements AutoCloseable {
     private final Ports ports;
     private final Endpoints endpoints;
     private final LocalInfra infra;
-    private final List<ChildProcess> services = new ArrayList<>();
+
+    /** The running services by module name. */
+    private final Map<String, ChildProcess> services = new LinkedHashMap<>();
+
     private ChildProcess job;
 
     private LocalPipeline(
@@ -164,6 +167,44 @@ public final class LocalPipeline implements AutoCloseable {
     /** The Flink job's process, for tests that kill it. */
     public ChildProcess job() {
         return job;
+    }
+
+    /**
+     * Starts the Flink job again (stopping it first if it still runs), with {@code jobArgs} such as
+     * {@code --resume-latest} or {@code --savepoint PATH}; returns once it runs.
+     */
+    public void restartJob(List<String> jobArgs) {
+        if (job != null) {
+            job.close();
+        }
+        startJob(jobArgs);
+    }
+
+    /**
+     * The process of a service ({@code ingest-gateway}, {@code feature-writer} or {@code
+     * feature-reader}), for tests that kill it.
+     */
+    public ChildProcess service(String module) {
+        return services.get(module);
+    }
+
+    /** Starts a service again (stopping it first if it still runs); returns once it is ready. */
+    public void restartService(String module) {
+        ChildProcess running = services.remove(module);
+        if (running != null) {
+            running.close();
+        }
+        startService(module);
+    }
+
+    /** Where the job writes its checkpoints (kept when it is cancelled or killed). */
+    public Path checkpointDir() {
+        return dataDir.resolve("checkpoints");
+    }
+
+    /** Where the job writes savepoints by default. */
+    public Path savepointDir() {
+        return dataDir.resolve("savepoints");
     }
 
     public String gatewayUrl() {
@@ -249,7 +290,11 @@ public final class LocalPipeline implements AutoCloseable {
                         "--bootstrap-servers",
                         endpoints.bootstrapServers(),
                         "--registry-url",
-                        endpoints.registryUrl()));
+                        endpoints.registryUrl(),
+                        "--checkpoint-dir",
+                        checkpointDir().toString(),
+                        "--savepoint-dir",
+                        savepointDir().toString()));
         command.addAll(jobArgs);
         job = ChildProcess.start(command, dataDir.resolve("logs/flink-feature-job.log"));
         awaitReady(
@@ -260,14 +305,23 @@ public final class LocalPipeline implements AutoCloseable {
     }
 
     private void startServices() {
+        for (String module : List.of("ingest-gateway", "feature-writer", "feature-reader")) {
+            startService(module);
+        }
+    }
+
+    private void startService(String module) {
         Map<String, String> kafka =
                 Map.of(
                         "kafka.bootstrap.servers", endpoints.bootstrapServers(),
                         "apicurio.registry.url", endpoints.registryUrl());
         Map<String, String> redis = Map.of("quarkus.redis.hosts", endpoints.redisUri());
-        startService("ingest-gateway", ports.gateway(), kafka);
-        startService("feature-writer", ports.writer(), merge(kafka, redis));
-        startService("feature-reader", ports.reader(), redis);
+        switch (module) {
+            case "ingest-gateway" -> startService(module, ports.gateway(), kafka);
+            case "feature-writer" -> startService(module, ports.writer(), merge(kafka, redis));
+            case "feature-reader" -> startService(module, ports.reader(), redis);
+            default -> throw new IllegalArgumentException("no service " + module);
+        }
     }
 
     private void startService(String module, int port, Map<String, String> config) {
@@ -283,7 +337,7 @@ public final class LocalPipeline implements AutoCloseable {
         command.addAll(List.of("-jar", jar.toString()));
         ChildProcess service =
                 ChildProcess.start(command, dataDir.resolve("logs/" + module + ".log"));
-        services.add(service);
+        services.put(module, service);
         awaitReady(module, service, "http://localhost:" + port + "/q/health/ready", body -> true);
     }
 
@@ -326,7 +380,7 @@ public final class LocalPipeline implements AutoCloseable {
     /** Stops the services, the job, then the infrastructure. */
     @Override
     public void close() {
-        services.forEach(ChildProcess::close);
+        services.values().forEach(ChildProcess::close);
         if (job != null) {
             job.close();
         }
@@ -337,30 +391,41 @@ public final class LocalPipeline implements AutoCloseable {
 
     /**
      * Runs the pipeline until Ctrl-C. Options: {@code --root DIR} (default .), {@code --spec FILE}
-     * (features.yaml), {@code --data DIR} (.tessera), {@code --demo} (stream synthetic events).
+     * (features.yaml), {@code --data DIR} (.tessera), {@code --demo} (stream synthetic events),
+     * {@code --from-savepoint PATH} (the job restores that savepoint; otherwise it resumes from the
+     * newest checkpoint or savepoint under the data directory, if any).
      */
     public static void main(String[] args) throws InterruptedException {
         Path root = Path.of(".");
         Path spec = null;
         Path data = Path.of(".tessera");
         boolean demo = false;
+        // Locally, state of features removed from the spec since is dropped rather than refused.
+        List<String> restore = List.of("--resume-latest", "--allow-non-restored-state");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--root" -> root = Path.of(DevRegistry.requireValue(args, ++i));
                 case "--spec" -> spec = Path.of(DevRegistry.requireValue(args, ++i));
                 case "--data" -> data = Path.of(DevRegistry.requireValue(args, ++i));
                 case "--demo" -> demo = true;
+                case "--from-savepoint" ->
+                        restore =
+                                List.of(
+                                        "--savepoint",
+                                        DevRegistry.requireValue(args, ++i),
+                                        "--allow-non-restored-state");
                 default ->
                         throw new IllegalArgumentException(
                                 "unknown argument "
                                         + args[i]
-                                        + "; usage: [--root DIR] [--spec FILE] [--data DIR] [--demo]");
+                                        + "; usage: [--root DIR] [--spec FILE] [--data DIR] [--demo]"
+                                        + " [--from-savepoint PATH]");
             }
         }
         Path specFile = spec != null ? spec : root.resolve("features.yaml");
         System.out.println(
                 "Starting Kafka, Redis, the schema registry, the Flink job and the services...");
-        LocalPipeline pipeline = start(root, specFile, data, Ports.defaults(), List.of());
+        LocalPipeline pipeline = start(root, specFile, data, Ports.defaults(), restore);
         Runtime.getRuntime().addShutdownHook(new Thread(pipeline::close, "tessera-shutdown"));
         System.out.printf(
                 """
@@ -379,6 +444,8 @@ public final class LocalPipeline implements AutoCloseable {
                   feature-reader   %s/q/metrics
                   Flink job        %s
                 OpenAPI: /q/openapi and /q/swagger-ui on the gateway and the reader.
+                The job checkpoints to %s and resumes from there when restarted;
+                ./run.sh --stop-with-savepoint stops it with a savepoint in %s.
                 Ctrl-C stops everything.
                 %n""",
                 pipeline.dataDir.resolve("logs"),
@@ -392,7 +459,9 @@ public final class LocalPipeline implements AutoCloseable {
                 pipeline.gatewayUrl(),
                 pipeline.writerUrl(),
                 pipeline.readerUrl(),
-                pipeline.flinkMetricsUrl());
+                pipeline.flinkMetricsUrl(),
+                pipeline.checkpointDir(),
+                pipeline.savepointDir());
         if (demo) {
             DemoTraffic traffic =
                     new DemoTraffic(SpecParser.parse(specFile), pipeline.gatewayUrl());

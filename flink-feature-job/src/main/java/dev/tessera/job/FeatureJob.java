@@ -410,10 +410,29 @@ public final class FeatureJob {
                 .execute(env);
     }
 
-    private static StreamExecutionEnvironment environment(JobOptions options) {
+    /**
+     * The job's environment: local (a MiniCluster with the web UI) or the cluster's, with the
+     * checkpoint settings of {@link Checkpointing} and, when restoring, the savepoint or checkpoint
+     * to start from.
+     */
+    static StreamExecutionEnvironment environment(JobOptions options) {
+        // The Kafka sink flushes (at-least-once) or commits (exactly-once) on checkpoints, and
+        // source offsets are committed on them.
+        Configuration conf = options.checkpointing().configuration();
+        options.restore()
+                .path(options.checkpointing())
+                .ifPresentOrElse(
+                        path -> {
+                            System.err.println("Restoring the job's state from " + path);
+                            conf.addAll(options.restore().configuration(path));
+                        },
+                        () -> {
+                            if (options.restore().resumeLatest()) {
+                                System.err.println("No checkpoint to resume yet: a fresh start");
+                            }
+                        });
         StreamExecutionEnvironment env;
         if (options.local()) {
-            Configuration conf = new Configuration();
             conf.set(RestOptions.PORT, options.webUiPort());
             options.metricsPort()
                     .ifPresent(
@@ -431,12 +450,9 @@ public final class FeatureJob {
                             });
             env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
         } else {
-            env = StreamExecutionEnvironment.getExecutionEnvironment();
+            env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         }
         options.parallelism().ifPresent(env::setParallelism);
-        // The Kafka sink flushes (at-least-once) or commits (exactly-once) on checkpoints, and
-        // source offsets are committed on them.
-        env.enableCheckpointing(options.checkpointInterval().toMillis());
         return env;
     }
 }

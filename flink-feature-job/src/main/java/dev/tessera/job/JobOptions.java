@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -20,6 +21,8 @@ import org.apache.flink.connector.base.DeliveryGuarantee;
  *     (on a cluster, the reporter is configured in the cluster's Flink configuration)
  * @param parallelism the job's default parallelism, or empty for the cluster's (or, local, the
  *     number of cores)
+ * @param checkpointing checkpoints and state backend
+ * @param restore the savepoint or checkpoint the job starts from, if any
  * @param tileEmitInterval how long the dirty tiles of an entity id's rolling features may wait to
  *     be emitted together; 0 emits one tile update per event
  */
@@ -30,7 +33,8 @@ public record JobOptions(
         int webUiPort,
         OptionalInt metricsPort,
         OptionalInt parallelism,
-        Duration checkpointInterval,
+        Checkpointing checkpointing,
+        StateRestore restore,
         Duration tileEmitInterval) {
 
     static final String USAGE =
@@ -38,11 +42,19 @@ public record JobOptions(
             Usage: FeatureJob --spec features.yaml --bootstrap-servers HOST:PORT \
             --registry-url http://HOST:PORT/apis/registry/v3
                 [--local] [--web-ui-port 8081] [--metrics-port 9249] [--parallelism N]
-                [--checkpoint-interval 10s] [--tile-emit-interval 200ms]
+                [--tile-emit-interval 200ms]
                 [--group-id tessera-feature-job] [--delivery at-least-once|exactly-once]
-                [--transactional-id-prefix tessera-feature-job]""";
+                [--transactional-id-prefix tessera-feature-job]
+              Checkpoints and state:
+                [--checkpoint-interval 10s] [--checkpoint-timeout 10m] [--checkpoint-min-pause 0s]
+                [--unaligned-checkpoints] [--state-backend hashmap|rocksdb]
+                [--checkpoint-dir DIR|URI] [--savepoint-dir DIR|URI]
+              Restore (at most one of the first two):
+                [--savepoint PATH] [--resume-latest (the newest checkpoint in --checkpoint-dir)]
+                [--allow-non-restored-state]""";
 
-    private static final Set<String> FLAGS = Set.of("local");
+    private static final Set<String> FLAGS =
+            Set.of("local", "unaligned-checkpoints", "resume-latest", "allow-non-restored-state");
     private static final Set<String> OPTIONS =
             Set.of(
                     "spec",
@@ -52,6 +64,12 @@ public record JobOptions(
                     "metrics-port",
                     "parallelism",
                     "checkpoint-interval",
+                    "checkpoint-timeout",
+                    "checkpoint-min-pause",
+                    "state-backend",
+                    "checkpoint-dir",
+                    "savepoint-dir",
+                    "savepoint",
                     "tile-emit-interval",
                     "group-id",
                     "delivery",
@@ -92,8 +110,50 @@ public record JobOptions(
                 options.containsKey("parallelism")
                         ? OptionalInt.of(positive(options, "parallelism"))
                         : OptionalInt.empty(),
-                checkpointInterval(options.getOrDefault("checkpoint-interval", "10s")),
+                checkpointing(options, flags),
+                restore(options, flags),
                 duration(options, "tile-emit-interval", "200ms"));
+    }
+
+    private static Checkpointing checkpointing(Map<String, String> options, Set<String> flags) {
+        Duration interval = duration(options, "checkpoint-interval", "10s");
+        if (interval.isZero()) {
+            throw new IllegalArgumentException("--checkpoint-interval must be positive");
+        }
+        Duration timeout = duration(options, "checkpoint-timeout", "10m");
+        if (timeout.isZero()) {
+            throw new IllegalArgumentException("--checkpoint-timeout must be positive");
+        }
+        Checkpointing.StateBackend backend;
+        try {
+            backend =
+                    Checkpointing.StateBackend.of(options.getOrDefault("state-backend", "hashmap"));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("--state-backend " + e.getMessage());
+        }
+        return new Checkpointing(
+                interval,
+                timeout,
+                duration(options, "checkpoint-min-pause", "0s"),
+                flags.contains("unaligned-checkpoints"),
+                backend,
+                Optional.ofNullable(options.get("checkpoint-dir")),
+                Optional.ofNullable(options.get("savepoint-dir")));
+    }
+
+    private static StateRestore restore(Map<String, String> options, Set<String> flags) {
+        boolean resumeLatest = flags.contains("resume-latest");
+        if (resumeLatest && options.containsKey("savepoint")) {
+            throw new IllegalArgumentException(
+                    "--savepoint and --resume-latest exclude each other");
+        }
+        if (resumeLatest && !options.containsKey("checkpoint-dir")) {
+            throw new IllegalArgumentException("--resume-latest needs --checkpoint-dir");
+        }
+        return new StateRestore(
+                Optional.ofNullable(options.get("savepoint")),
+                resumeLatest,
+                flags.contains("allow-non-restored-state"));
     }
 
     private static String required(Map<String, String> options, String key) {
@@ -115,19 +175,6 @@ public record JobOptions(
             // reported below, with the option's name
         }
         throw new IllegalArgumentException("--" + key + " must be a positive number, was " + text);
-    }
-
-    private static Duration checkpointInterval(String text) {
-        Duration interval;
-        try {
-            interval = Durations.parse(text);
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--checkpoint-interval: " + e.getMessage());
-        }
-        if (interval.isZero()) {
-            throw new IllegalArgumentException("--checkpoint-interval must be positive");
-        }
-        return interval;
     }
 
     private static Duration duration(Map<String, String> options, String key, String fallback) {

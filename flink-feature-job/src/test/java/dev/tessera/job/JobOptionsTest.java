@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 import java.util.OptionalInt;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.junit.jupiter.api.Test;
@@ -33,7 +34,8 @@ class JobOptionsTest {
         assertThat(options.local()).isFalse();
         assertThat(options.webUiPort()).isEqualTo(8081);
         assertThat(options.parallelism()).isEmpty();
-        assertThat(options.checkpointInterval()).isEqualTo(Duration.ofSeconds(10));
+        assertThat(options.checkpointing()).isEqualTo(Checkpointing.defaults());
+        assertThat(options.restore()).isEqualTo(StateRestore.none());
         assertThat(options.tileEmitInterval()).isEqualTo(Duration.ofMillis(200));
     }
 
@@ -56,6 +58,20 @@ class JobOptionsTest {
                         "4",
                         "--checkpoint-interval",
                         "1m",
+                        "--checkpoint-timeout",
+                        "2m",
+                        "--checkpoint-min-pause",
+                        "500ms",
+                        "--unaligned-checkpoints",
+                        "--state-backend",
+                        "rocksdb",
+                        "--checkpoint-dir",
+                        "s3://bucket/checkpoints",
+                        "--savepoint-dir",
+                        "/var/savepoints",
+                        "--savepoint",
+                        "/var/savepoints/savepoint-1",
+                        "--allow-non-restored-state",
                         "--group-id",
                         "g",
                         "--delivery",
@@ -79,8 +95,27 @@ class JobOptionsTest {
                                 18081,
                                 OptionalInt.of(19249),
                                 OptionalInt.of(4),
-                                Duration.ofMinutes(1),
+                                new Checkpointing(
+                                        Duration.ofMinutes(1),
+                                        Duration.ofMinutes(2),
+                                        Duration.ofMillis(500),
+                                        true,
+                                        Checkpointing.StateBackend.ROCKSDB,
+                                        Optional.of("s3://bucket/checkpoints"),
+                                        Optional.of("/var/savepoints")),
+                                new StateRestore(
+                                        Optional.of("/var/savepoints/savepoint-1"), false, true),
                                 Duration.ZERO));
+    }
+
+    @Test
+    void resumesTheLatestCheckpointOfTheCheckpointDirectory() {
+        JobOptions options =
+                JobOptions.parse(
+                        with("--checkpoint-dir", ".tessera/checkpoints", "--resume-latest"));
+
+        assertThat(options.restore()).isEqualTo(new StateRestore(Optional.empty(), true, false));
+        assertThat(options.checkpointing().checkpointDir()).hasValue(".tessera/checkpoints");
     }
 
     @Test
@@ -99,6 +134,22 @@ class JobOptionsTest {
                 .hasMessageStartingWith("--checkpoint-interval: '10' is not a duration");
         assertThatThrownBy(() -> JobOptions.parse(with("--tile-emit-interval", "fast")))
                 .hasMessageStartingWith("--tile-emit-interval: 'fast' is not a duration");
+        assertThatThrownBy(() -> JobOptions.parse(with("--checkpoint-interval", "0s")))
+                .hasMessage("--checkpoint-interval must be positive");
+        assertThatThrownBy(() -> JobOptions.parse(with("--state-backend", "memory")))
+                .hasMessage("--state-backend must be hashmap or rocksdb, was memory");
+        assertThatThrownBy(() -> JobOptions.parse(with("--resume-latest")))
+                .hasMessage("--resume-latest needs --checkpoint-dir");
+        assertThatThrownBy(
+                        () ->
+                                JobOptions.parse(
+                                        with(
+                                                "--checkpoint-dir",
+                                                "c",
+                                                "--resume-latest",
+                                                "--savepoint",
+                                                "s")))
+                .hasMessage("--savepoint and --resume-latest exclude each other");
     }
 
     private static String[] with(String... more) {
