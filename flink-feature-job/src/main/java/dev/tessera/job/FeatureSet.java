@@ -79,11 +79,39 @@ final class FeatureSet implements Serializable {
         for (int i = 0; i < accumulators.length; i++) {
             accumulators[i] = aggregation(i).newAccumulator();
         }
-        return new Partial(accumulators);
+        return new Partial(accumulators, this);
+    }
+
+    /**
+     * Brings a partial to these features when it was made for others: after a restore from a
+     * savepoint of a job whose operator had features added, removed or changed. Heap state is read
+     * back with the serializer of the savepoint, so its partials keep the old features until they
+     * are used here. Accumulators of features kept with the same aggregation carry over, others
+     * start empty.
+     */
+    Partial conform(Partial partial) {
+        FeatureSet old = partial.layout;
+        if (old == this || old.equals(this)) {
+            partial.layout = this;
+            return partial;
+        }
+        Accumulator[] accumulators = new Accumulator[features.size()];
+        for (int i = 0; i < accumulators.length; i++) {
+            WindowedFeature feature = features.get(i);
+            int j = old.indexOf(feature.name());
+            accumulators[i] =
+                    j >= 0 && old.features.get(j).aggregation().equals(feature.aggregation())
+                            ? partial.accumulators[j]
+                            : aggregation(i).newAccumulator();
+        }
+        partial.accumulators = accumulators;
+        partial.layout = this;
+        return partial;
     }
 
     /** Folds one event in. */
     void add(Partial partial, StreamEvent event) {
+        conform(partial);
         partial.events++;
         partial.newestEventTime = Math.max(partial.newestEventTime, event.eventTime());
         Map<String, Object> fields = event.fields();
@@ -97,6 +125,8 @@ final class FeatureSet implements Serializable {
 
     /** Folds {@code other} into {@code into}; {@code other} is not changed. */
     void merge(Partial into, Partial other) {
+        conform(into);
+        conform(other);
         into.events += other.events;
         into.newestEventTime = Math.max(into.newestEventTime, other.newestEventTime);
         for (int i = 0; i < features.size(); i++) {
@@ -106,6 +136,7 @@ final class FeatureSet implements Serializable {
 
     /** Feature name to value, in declaration order (values may be null). */
     Map<String, Object> values(Partial partial) {
+        conform(partial);
         Map<String, Object> values = new LinkedHashMap<>();
         for (int i = 0; i < features.size(); i++) {
             values.put(features.get(i).name(), partial.accumulators[i].result());
@@ -115,6 +146,7 @@ final class FeatureSet implements Serializable {
 
     /** Feature name to encoded accumulator, as a tile carries them. */
     Map<String, byte[]> encode(Partial partial) {
+        conform(partial);
         Map<String, byte[]> partials = new LinkedHashMap<>();
         for (int i = 0; i < features.size(); i++) {
             partials.put(features.get(i).name(), partial.accumulators[i].encode());

@@ -10,8 +10,14 @@ import dev.tessera.spec.agg.Accumulator;
  */
 final class Partial {
 
-    /** One per feature of the operator's {@link FeatureSet}, in its order. */
-    final Accumulator[] accumulators;
+    /** One per feature of {@link #layout}, in its order. */
+    Accumulator[] accumulators;
+
+    /**
+     * The features the accumulators are of: the operator's, unless the partial was restored from
+     * state written for other features (see {@link FeatureSet#conform}).
+     */
+    FeatureSet layout;
 
     /** Events folded in, whether or not a feature's {@code where} let them through: the version. */
     long events;
@@ -22,8 +28,9 @@ final class Partial {
     /** A tile changed since it was last emitted (unused by windows). */
     boolean dirty;
 
-    Partial(Accumulator[] accumulators) {
+    Partial(Accumulator[] accumulators, FeatureSet layout) {
         this.accumulators = accumulators;
+        this.layout = layout;
     }
 
     @Override

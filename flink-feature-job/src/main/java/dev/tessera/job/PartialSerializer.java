@@ -48,6 +48,7 @@ final class PartialSerializer extends TypeSerializer<Partial> {
 
     @Override
     public Partial copy(Partial from) {
+        features.conform(from);
         Partial copy = features.newPartial();
         for (int i = 0; i < features.size(); i++) {
             copy.accumulators[i] = features.aggregation(i).decode(from.accumulators[i].encode());
@@ -70,6 +71,7 @@ final class PartialSerializer extends TypeSerializer<Partial> {
 
     @Override
     public void serialize(Partial partial, DataOutputView target) throws IOException {
+        features.conform(partial);
         target.writeInt(features.size());
         for (int i = 0; i < features.size(); i++) {
             target.writeUTF(features.features().get(i).name());

@@ -76,6 +76,40 @@ class PartialSerializerTest {
         assertThat(compatibility.isCompatibleAsIs()).isTrue();
     }
 
+    /**
+     * Heap state is read back at restore with the savepoint's serializer, so partials arrive with
+     * the old features; the operator's features take them over by name when they use them.
+     */
+    @Test
+    void aPartialReadWithTheSavepointsFeaturesIsConformedToTheOperatorsOnUse() throws Exception {
+        Partial restored =
+                new PartialSerializer(BEFORE)
+                        .deserialize(
+                                new DataInputDeserializer(
+                                        bytes(new PartialSerializer(BEFORE), partialOf(BEFORE))));
+        FeatureSet after =
+                new FeatureSet(
+                        List.of(
+                                feature("added", "count", null),
+                                feature("total", "sum", "amount"),
+                                feature("n", "count", null)));
+
+        after.add(restored, new StreamEvent("u", 30, Map.of("amount", 4.0)));
+
+        Map<String, Object> expected = new LinkedHashMap<>();
+        expected.put("added", 1L);
+        expected.put("total", 9.0);
+        expected.put("n", 3L);
+        assertThat(after.values(restored)).isEqualTo(expected);
+        assertThat(restored.events).isEqualTo(3);
+        Partial written =
+                new PartialSerializer(after)
+                        .deserialize(
+                                new DataInputDeserializer(
+                                        bytes(new PartialSerializer(after), restored)));
+        assertThat(after.values(written)).isEqualTo(expected);
+    }
+
     private static Partial partialOf(FeatureSet features) {
         Partial partial = features.newPartial();
         features.add(partial, new StreamEvent("u", 10, Map.of("amount", 2.0)));
