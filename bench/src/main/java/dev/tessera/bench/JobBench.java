@@ -245,6 +245,10 @@ final class JobBench {
                         Integer.toString(metricsPort),
                         "--parallelism",
                         "1",
+                        // Checkpoints to disk, as in production: the default (the job manager's
+                        // memory) fails once state passes 5 MB, and each failure restarts the job.
+                        "--checkpoint-dir",
+                        context.dataDir().resolve("checkpoints-" + variant.group()).toString(),
                         "--group-id",
                         "bench-" + variant.group() + "-" + System.nanoTime(),
                         "--spec",
