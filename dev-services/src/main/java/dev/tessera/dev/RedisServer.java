@@ -57,8 +57,10 @@ public final class RedisServer implements AutoCloseable {
                         Loopback.HOST,
                         "--save",
                         "",
+                        // An append-only file, as a production feature store would keep: a
+                        // restart comes back with every acknowledged write.
                         "--appendonly",
-                        "no",
+                        "yes",
                         "--dir",
                         workDir.toString());
         process = ChildProcess.start(command, workDir.resolve("redis.log"));
@@ -71,7 +73,10 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
-    /** Stops redis-server (SIGTERM); {@link #start()} brings it back, empty, on the same port. */
+    /**
+     * Stops redis-server (SIGTERM); {@link #start()} brings it back on the same port, with its data
+     * (read back from its append-only file).
+     */
     public synchronized void stop() {
         if (process != null) {
             process.stop(STOP_TIMEOUT);

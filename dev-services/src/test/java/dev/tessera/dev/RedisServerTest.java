@@ -17,7 +17,7 @@ class RedisServerTest {
     @TempDir Path dir;
 
     @Test
-    void answersCommandsAndRestartsEmptyOnTheSamePort() throws IOException {
+    void answersCommandsAndRestartsWithItsDataOnTheSamePort() throws IOException {
         try (RedisServer redis = new RedisServer(dir, 0)) {
             redis.start();
             assertThat(redis.uri()).isEqualTo("redis://127.0.0.1:" + redis.port());
@@ -30,7 +30,7 @@ class RedisServerTest {
 
             assertThat(redis.isRunning()).isTrue();
             assertThat(send(redis.port(), "PING")).isEqualTo("+PONG");
-            assertThat(send(redis.port(), "EXISTS k")).as("no persistence").isEqualTo(":0");
+            assertThat(send(redis.port(), "EXISTS k")).as("append-only file").isEqualTo(":1");
         }
     }
 

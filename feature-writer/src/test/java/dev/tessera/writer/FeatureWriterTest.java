@@ -127,9 +127,13 @@ class FeatureWriterTest {
         assertThat(redis.key().pttl(tiles)).isPositive();
     }
 
+    /** A Redis restart in a run: what was stored before stays, what came meanwhile is written. */
     @Test
     void waitsForRedisAndLosesNothingWhileItIsDown() {
+        String before = unique();
         String user = unique();
+        send(before, 6_000, 6L, 60.0);
+        awaitStored(before, "txn_count_5m", "6");
         TesseraTestResources.redis().stop();
         try {
             send(user, 7_000, 7L, 70.0);
@@ -137,6 +141,8 @@ class FeatureWriterTest {
             TesseraTestResources.redis().start();
         }
         awaitStored(user, "txn_count_5m", "7");
+        assertThat(redis.hash(String.class).hgetall(key(before)))
+                .containsEntry("txn_count_5m", "6");
     }
 
     private Map<String, String> awaitStored(String user, String field, String value) {
