@@ -25,7 +25,8 @@ public final class TimeSinceLast extends SimpleAggregation {
 
     @Override
     public Object serve(Object stored, long now) {
-        return (now - (Long) stored) / 1000.0;
+        // Not negative for events stamped ahead of the reader's clock.
+        return Math.max(0, now - (Long) stored) / 1000.0;
     }
 
     @Override
