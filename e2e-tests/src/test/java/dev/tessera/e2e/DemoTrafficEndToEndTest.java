@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tessera.dev.DemoTraffic;
-import dev.tessera.dev.LocalPipeline;
 import dev.tessera.spec.model.Feature;
 import dev.tessera.spec.model.FeatureSpec;
 import dev.tessera.spec.parse.SpecParser;
@@ -19,10 +18,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * What {@code ./run.sh --demo} promises: its traffic makes every example feature PRESENT. A
@@ -31,31 +28,12 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class DemoTrafficEndToEndTest {
 
-    static final Path ROOT = Path.of("..");
+    static final Path ROOT = ExamplePipeline.ROOT;
     static final ObjectMapper JSON = new ObjectMapper();
     static final HttpClient HTTP = HttpClient.newHttpClient();
 
-    static LocalPipeline pipeline;
-
-    @TempDir static Path dataDir;
-
-    @BeforeAll
-    static void startPipeline() {
-        pipeline =
-                LocalPipeline.start(
-                        ROOT,
-                        ROOT.resolve("features.yaml"),
-                        dataDir,
-                        LocalPipeline.Ports.free(),
-                        List.of("--parallelism", "2"));
-    }
-
-    @AfterAll
-    static void stopPipeline() {
-        if (pipeline != null) {
-            pipeline.close();
-        }
-    }
+    @RegisterExtension
+    static final ExamplePipeline pipeline = new ExamplePipeline("--parallelism", "2");
 
     @Test
     void demoTrafficMakesEveryExampleFeaturePresent() throws Exception {

@@ -5,7 +5,6 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.tessera.dev.LocalPipeline;
 import dev.tessera.dev.PrometheusText;
 import java.io.IOException;
 import java.net.URI;
@@ -16,13 +15,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.EnumMap;
-import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * After real traffic through the whole pipeline, every part's Prometheus endpoint (the services'
@@ -32,33 +28,14 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class ObservabilityEndToEndTest {
 
-    static final Path ROOT = Path.of("..");
+    static final Path ROOT = ExamplePipeline.ROOT;
     static final long WINDOW = Duration.ofMinutes(5).toMillis();
     static final ObjectMapper JSON = new ObjectMapper();
     static final HttpClient HTTP = HttpClient.newHttpClient();
     static final Map<String, String> TRANSACTIONS = Map.of("stream", "transactions");
 
-    static LocalPipeline pipeline;
-
-    @TempDir static Path dataDir;
-
-    @BeforeAll
-    static void startPipeline() {
-        pipeline =
-                LocalPipeline.start(
-                        ROOT,
-                        ROOT.resolve("features.yaml"),
-                        dataDir,
-                        LocalPipeline.Ports.free(),
-                        List.of("--parallelism", "1"));
-    }
-
-    @AfterAll
-    static void stopPipeline() {
-        if (pipeline != null) {
-            pipeline.close();
-        }
-    }
+    @RegisterExtension
+    static final ExamplePipeline pipeline = new ExamplePipeline("--parallelism", "1");
 
     @Test
     void metricsOfEveryPartExistAndMoveWithTraffic() throws Exception {

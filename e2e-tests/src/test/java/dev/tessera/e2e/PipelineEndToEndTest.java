@@ -36,7 +36,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class PipelineEndToEndTest {
 
-    static final Path ROOT = Path.of("..");
+    static final Path ROOT = ExamplePipeline.ROOT;
     static final Duration WINDOW = Duration.ofMinutes(5);
     static final ObjectMapper JSON = new ObjectMapper();
     static final HttpClient HTTP = HttpClient.newHttpClient();
