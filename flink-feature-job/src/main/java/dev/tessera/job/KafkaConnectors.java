@@ -17,8 +17,9 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 /**
  * The Kafka sources and sinks of the production job, as {@link FeatureJob#main} wires them: one
  * {@link KafkaSource} per stream that feeds a feature group, decoding Avro through the schema
- * registry, one {@link KafkaSink} writing feature updates to the spec's feature topic, and one
- * writing late events as JSON to each stream's late topic.
+ * registry, one {@link KafkaSink} writing feature updates to the spec's feature topic, one writing
+ * late events as JSON to each stream's late topic, and one writing undecodable records to each
+ * stream's dead-letter topic.
  *
  * @param groupId the consumer group; offsets are committed to it on checkpoints, and a new group
  *     starts from the earliest offsets
@@ -45,16 +46,16 @@ public record KafkaConnectors(
     }
 
     /** One source per stream that feeds a feature group, by stream name. */
-    public Map<String, KafkaSource<StreamEvent>> sources(FeatureSpec spec) {
-        Map<String, KafkaSource<StreamEvent>> sources = new LinkedHashMap<>();
+    public Map<String, KafkaSource<TopicRecord>> sources(FeatureSpec spec) {
+        Map<String, KafkaSource<TopicRecord>> sources = new LinkedHashMap<>();
         for (Stream stream : FeatureJob.inputStreams(spec)) {
             sources.put(stream.name(), source(stream));
         }
         return sources;
     }
 
-    private KafkaSource<StreamEvent> source(Stream stream) {
-        return KafkaSource.<StreamEvent>builder()
+    private KafkaSource<TopicRecord> source(Stream stream) {
+        return KafkaSource.<TopicRecord>builder()
                 .setBootstrapServers(bootstrapServers)
                 .setTopics(stream.topic())
                 .setGroupId(groupId)
@@ -103,6 +104,23 @@ public record KafkaConnectors(
         return KafkaSink.<LateEvent>builder()
                 .setBootstrapServers(bootstrapServers)
                 .setRecordSerializer(new LateEventSerializationSchema(lateTopics))
+                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                .build();
+    }
+
+    /**
+     * The sink of dead letters: each to the dead-letter topic of its stream ({@link
+     * Stream#deadLetterTopic()}), see {@link DeadLetterSerializationSchema}. At-least-once, as the
+     * late sink and for the same reasons: a dead letter twice after a restart does no harm.
+     */
+    public KafkaSink<DeadLetter> deadLetterSink(FeatureSpec spec) {
+        Map<String, String> topics = new LinkedHashMap<>();
+        for (Stream stream : FeatureJob.inputStreams(spec)) {
+            topics.put(stream.name(), stream.deadLetterTopic());
+        }
+        return KafkaSink.<DeadLetter>builder()
+                .setBootstrapServers(bootstrapServers)
+                .setRecordSerializer(new DeadLetterSerializationSchema(topics))
                 .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
                 .build();
     }
