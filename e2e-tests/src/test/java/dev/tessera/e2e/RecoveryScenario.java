@@ -82,6 +82,8 @@ record RecoveryScenario(
     private static final Duration EVENT_TIME_SPAN = Duration.ofMinutes(16);
 
     private static final int MAX_DISORDER_MILLIS = 3_000;
+
+    private static final long HOUR = Duration.ofHours(1).toMillis();
     private static final String CLOSER = "closer";
     private static final String WRITER = "feature-writer";
 
@@ -211,11 +213,16 @@ record RecoveryScenario(
         return arrivals;
     }
 
-    /** An event a day after the others: its watermark closes every window of the test users. */
+    /**
+     * An event stamped now, over an hour and a half after the others (they end {@link #events}' two
+     * hours back, and the spec's windows are an hour at most): its watermark closes every window of
+     * the test users. Not later: the gateway refuses events ahead of its clock.
+     */
     static Event closer(List<Event> arrivals) {
-        long time =
-                arrivals.stream().mapToLong(Event::eventTime).max().orElseThrow()
-                        + Duration.ofDays(1).toMillis();
+        long time = System.currentTimeMillis();
+        if (time < arrivals.stream().mapToLong(Event::eventTime).max().orElseThrow() + HOUR) {
+            throw new IllegalArgumentException("the closer must come an hour after the events");
+        }
         Map<String, Object> fields = new LinkedHashMap<>();
         fields.put("event_id", CLOSER);
         fields.put("user_id", CLOSER);
