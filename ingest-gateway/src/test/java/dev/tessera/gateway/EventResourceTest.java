@@ -11,6 +11,7 @@ import dev.tessera.gateway.rest.EventResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import io.restassured.specification.RequestSpecification;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
@@ -29,7 +30,8 @@ class EventResourceTest {
     @Test
     void acceptsOneEventAndProducesItAsAvroKeyedByEntityId() {
         String user = unique("user");
-        given().contentType(ContentType.JSON)
+        asProducer()
+                .contentType(ContentType.JSON)
                 .body(
                         """
                         {"user_id": "%s", "amount": 12.5, "merchant": "books", "ts": "2026-01-31T12:00:00Z"}
@@ -52,7 +54,8 @@ class EventResourceTest {
     @Test
     void acceptsArraysAndNdjson() {
         String user = unique("user");
-        given().contentType(ContentType.JSON)
+        asProducer()
+                .contentType(ContentType.JSON)
                 .body(
                         "[%s, %s]"
                                 .formatted(
@@ -62,7 +65,8 @@ class EventResourceTest {
                 .then()
                 .statusCode(202)
                 .body("accepted", equalTo(2));
-        given().contentType(EventResource.NDJSON)
+        asProducer()
+                .contentType(EventResource.NDJSON)
                 .body(
                         bytes(
                                 event(user, 3.0, 1_700_000_002_000L)
@@ -82,7 +86,8 @@ class EventResourceTest {
     @Test
     void refusesTheWholeRequestWhenOneEventIsInvalidAndProducesNothing() {
         String user = unique("user");
-        given().contentType(ContentType.JSON)
+        asProducer()
+                .contentType(ContentType.JSON)
                 .body(
                         """
                         [%s,
@@ -109,7 +114,8 @@ class EventResourceTest {
 
         // A later valid event of the same user arrives alone: nothing of the refused request was
         // produced.
-        given().contentType(ContentType.JSON)
+        asProducer()
+                .contentType(ContentType.JSON)
                 .body(event(user, 99.0, 1_700_000_009_000L))
                 .post("/v1/events/transactions")
                 .then()
@@ -126,7 +132,8 @@ class EventResourceTest {
                 "[%s, {\"event_id\": \"mine\", \"user_id\": \"%s\", \"amount\": 2.0, \"merchant\": \"m\", \"ts\": 1}]"
                         .formatted(event(user, 1.0, 1L), user);
         for (int attempt = 0; attempt < 2; attempt++) {
-            given().contentType(ContentType.JSON)
+            asProducer()
+                    .contentType(ContentType.JSON)
                     .header(EventResource.IDEMPOTENCY_KEY, "order-" + user)
                     .body(body)
                     .post("/v1/events/transactions")
@@ -141,7 +148,8 @@ class EventResourceTest {
 
     @Test
     void malformedJsonIsA400Problem() {
-        given().contentType(EventResource.NDJSON)
+        asProducer()
+                .contentType(EventResource.NDJSON)
                 .body(bytes(event("u", 1.0, 1L) + "\n{not json\n"))
                 .post("/v1/events/transactions")
                 .then()
@@ -153,7 +161,8 @@ class EventResourceTest {
 
     @Test
     void unknownStreamIs404() {
-        given().contentType(ContentType.JSON)
+        asProducer()
+                .contentType(ContentType.JSON)
                 .body("{}")
                 .post("/v1/events/refunds")
                 .then()
@@ -165,7 +174,8 @@ class EventResourceTest {
     @Test
     void tooManyEventsIs413() {
         String many = (event("u", 1.0, 1L) + "\n").repeat(10_001);
-        given().contentType(EventResource.NDJSON)
+        asProducer()
+                .contentType(EventResource.NDJSON)
                 .body(bytes(many))
                 .post("/v1/events/transactions")
                 .then()
@@ -177,12 +187,18 @@ class EventResourceTest {
     @Test
     void tooLargeBodyIs413() {
         String padding = "x".repeat(6 * 1024 * 1024);
-        given().contentType(ContentType.JSON)
+        asProducer()
+                .contentType(ContentType.JSON)
                 .body("{\"user_id\": \"" + padding + "\"}")
                 .post("/v1/events/transactions")
                 .then()
                 .statusCode(413)
                 .contentType("application/problem+json");
+    }
+
+    /** A request with a token that may produce every stream. */
+    static RequestSpecification asProducer() {
+        return given().auth().oauth2(TesseraTestResources.jwt().token("produce:*"));
     }
 
     static String event(String user, double amount, long ts) {
