@@ -42,14 +42,23 @@ final class GatewayBench {
     private final BenchContext context;
     private final Stream stream;
     private final String gatewayUrl;
+    private final String bearer;
     private final String bootstrapServers;
     private final List<String> bodies = new ArrayList<>();
 
+    /**
+     * @param token a bearer token granting {@code produce:transactions}: every POST is verified
+     */
     GatewayBench(
-            BenchContext context, FeatureSpec spec, String gatewayUrl, String bootstrapServers) {
+            BenchContext context,
+            FeatureSpec spec,
+            String gatewayUrl,
+            String token,
+            String bootstrapServers) {
         this.context = context;
         this.stream = spec.stream(STREAM).orElseThrow();
         this.gatewayUrl = gatewayUrl;
+        this.bearer = "Bearer " + token;
         this.bootstrapServers = bootstrapServers;
         for (int b = 0; b < 8; b++) {
             StringBuilder body = new StringBuilder();
@@ -118,6 +127,7 @@ final class GatewayBench {
 
     private HttpRequest batch() {
         return HttpRequest.newBuilder(URI.create(gatewayUrl + "/v1/events/" + STREAM))
+                .header("Authorization", bearer)
                 .header("Content-Type", "application/x-ndjson")
                 .POST(
                         HttpRequest.BodyPublishers.ofString(
@@ -127,6 +137,7 @@ final class GatewayBench {
 
     private HttpRequest single() {
         return HttpRequest.newBuilder(URI.create(gatewayUrl + "/v1/events/" + STREAM))
+                .header("Authorization", bearer)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(event()))
                 .build();
