@@ -93,6 +93,7 @@ final class JobBench {
     List<Figure> run() throws Exception {
         infra.kafka().createTopic(stream.topic(), 1, Map.of("retention.ms", "-1"));
         infra.kafka().createTopic(stream.lateTopic(), 1, Map.of());
+        infra.kafka().createTopic(stream.deadLetterTopic(), 1, Map.of("retention.ms", "-1"));
         if (!topics().contains(spec.featureTopic())) {
             infra.kafka().createTopic(spec.featureTopic(), 1, Map.of());
         }

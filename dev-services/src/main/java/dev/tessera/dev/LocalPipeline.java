@@ -280,10 +280,12 @@ public final class LocalPipeline implements AutoCloseable {
 
     private void createTopics(FeatureSpec featureSpec) {
         // Event topics keep everything: tests and backfills post events with old timestamps, which
-        // the default 7-day time retention would delete at once.
+        // the default 7-day time retention would delete at once. Dead letters keep the timestamps
+        // of their records, and wait for a fix to be replayed.
         for (Stream stream : featureSpec.streams()) {
             createIfMissing(stream.topic(), Map.of("retention.ms", "-1"));
             createIfMissing(stream.lateTopic(), Map.of());
+            createIfMissing(stream.deadLetterTopic(), Map.of("retention.ms", "-1"));
         }
         createIfMissing(featureSpec.featureTopic(), Map.of());
     }

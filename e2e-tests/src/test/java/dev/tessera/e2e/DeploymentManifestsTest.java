@@ -30,10 +30,11 @@ class DeploymentManifestsTest {
     final List<Map<String, Object>> manifests = load();
 
     @Test
-    void everyStreamHasItsTopicAndLateTopicAndTheFeatureTopicExists() {
+    void everyStreamHasItsTopicLateTopicAndDeadLetterTopicAndTheFeatureTopicExists() {
         List<String> topics = names("KafkaTopic");
         for (Stream stream : SPEC.streams()) {
-            assertThat(topics).contains(stream.topic(), stream.lateTopic());
+            assertThat(topics)
+                    .contains(stream.topic(), stream.lateTopic(), stream.deadLetterTopic());
         }
         assertThat(topics).contains(SPEC.featureTopic());
     }

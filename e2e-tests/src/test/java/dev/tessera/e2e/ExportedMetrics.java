@@ -25,6 +25,8 @@ final class ExportedMetrics {
     static final String JOB_EVENTS_IN = OPERATOR + "deserializer_stream_eventsIn";
     static final String JOB_LATE_DROPPED = OPERATOR + "lateEventsDropped";
     static final String JOB_LATE_CORRECTED = OPERATOR + "lateEventsCorrected";
+    static final String JOB_FUTURE_DROPPED = OPERATOR + "futureEventsDropped";
+    static final String JOB_UNDECODABLE = OPERATOR + "deserializer_undecodableRecords";
     static final String JOB_EVENT_TIME_LAG = OPERATOR + "stream_eventTimeLagMs";
     static final String JOB_NULL_VALUES = OPERATOR + "feature_featureNullValues";
     static final String JOB_NON_NULL_VALUES = OPERATOR + "feature_featureNonNullValues";
@@ -63,6 +65,8 @@ final class ExportedMetrics {
                             JOB_EVENTS_IN,
                             JOB_LATE_DROPPED,
                             JOB_LATE_CORRECTED,
+                            JOB_FUTURE_DROPPED,
+                            JOB_UNDECODABLE,
                             JOB_EVENT_TIME_LAG,
                             JOB_NULL_VALUES,
                             JOB_NON_NULL_VALUES,

@@ -138,6 +138,24 @@ class SpecParserTest {
     }
 
     @Test
+    void maxFutureBoundsEventTimeAheadOfTheClock() {
+        Stream byDefault = SpecParser.parse("features.yaml", VALID).stream("transactions").get();
+        assertThat(byDefault.maxFuture()).isEqualTo(Duration.ofMinutes(1));
+        assertThat(byDefault.deadLetterTopic()).isEqualTo("transactions.dlq");
+
+        String declared =
+                VALID.replace(
+                        "    entity: user\n    fields:",
+                        "    entity: user\n    max_future: 5s\n    fields:");
+        assertThat(
+                        SpecParser.parse("features.yaml", declared).stream("transactions")
+                                .get()
+                                .maxFuture())
+                .isEqualTo(Duration.ofSeconds(5));
+        assertProblem(declared.replace("max_future: 5s", "max_future: -5s"), 7, "max_future");
+    }
+
+    @Test
     void entityKeyMustBeDeclared() {
         assertProblem(
                 VALID.replace("user_id: string", "id: string"),

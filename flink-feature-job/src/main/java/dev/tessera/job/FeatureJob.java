@@ -42,12 +42,17 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
  * the stream declares a dedupe field); per join one two-input operator whose output is a stream
  * like any other; per stream groups read, keyed by entity id, one operator per feature group and
  * window (tumbling, sliding, session, lifetime, since) plus one per group with rolling features
- * (its tiles); all updates go to one sink, each stream's late events to one more:
+ * (its tiles); all updates go to one sink, each stream's late events to one more and its
+ * undecodable records to a third:
  *
  * <pre>{@code
  * +--------------------+
- * | source-STREAM      |  KafkaSource, Avro -> StreamEvent; watermark = newest event time
- * | [dedupe-STREAM]    |  - out_of_orderness - 1; repeated event ids dropped (keyed, TTL)
+ * | source-STREAM      |  KafkaSource, Avro -> StreamEvent, or a DeadLetter if undecodable;
+ * |                    |  watermark = newest event time - out_of_orderness - 1, of events at
+ * |                    |  most max_future ahead of the clock
+ * | route-STREAM       |  dead letters ----------------------------> dead-letters-STREAM
+ * |                    |  events > max_future ahead: late, "future" -> late-STREAM (below)
+ * | [dedupe-STREAM]    |  repeated event ids dropped (keyed, TTL)
  * +--------------------+
  *    |           |  keyBy join key (both inputs)
  *    |           v
@@ -79,6 +84,11 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
  *   | KafkaSink: JSON to the     |     | KafkaSink to the feature topic, |
  *   | stream's <topic>.late      |     | Avro FeatureUpdate, key = id    |
  *   +----------------------------+     +---------------------------------+
+ *   +----------------------------+
+ *   | dead-letters-STREAM        |
+ *   | KafkaSink: the record as   |
+ *   | read, to <topic>.dlq       |
+ *   +----------------------------+
  * }</pre>
  *
  * <p>Lateness, the same in every windowed operator: {@code W} is the watermark when an event
@@ -142,33 +152,39 @@ public final class FeatureJob {
     }
 
     private final FeatureSpec spec;
-    private final Map<String, Source<StreamEvent, ?, ?>> sourcesByStream;
+    private final Map<String, Source<? extends TopicRecord, ?, ?>> sourcesByStream;
     private final Sink<FeatureUpdate> sink;
     private final Sink<LateEvent> lateSink;
+    private final Sink<DeadLetter> deadLetterSink;
     private final Settings settings;
 
     /** The job with {@link Settings#defaults()}. */
     public FeatureJob(
             FeatureSpec spec,
-            Map<String, ? extends Source<StreamEvent, ?, ?>> sourcesByStream,
+            Map<String, ? extends Source<? extends TopicRecord, ?, ?>> sourcesByStream,
             Sink<FeatureUpdate> sink,
-            Sink<LateEvent> lateSink) {
-        this(spec, sourcesByStream, sink, lateSink, Settings.defaults());
+            Sink<LateEvent> lateSink,
+            Sink<DeadLetter> deadLetterSink) {
+        this(spec, sourcesByStream, sink, lateSink, deadLetterSink, Settings.defaults());
     }
 
     /**
      * @param sourcesByStream a source for each stream that feeds a feature group (see {@link
-     *     #inputStreams}), by stream name
+     *     #inputStreams}), by stream name: its events, and dead letters for records it could not
+     *     decode
      * @param sink receives the feature updates of all groups
-     * @param lateSink receives the late events of all streams; the job adds it once per stream
-     *     ({@link OperatorIds#lateEvents}), so it must not need a unique identity (such as a
+     * @param lateSink receives the late and future events of all streams; the job adds it once per
+     *     stream ({@link OperatorIds#lateEvents}), so it must not need a unique identity (such as a
      *     transactional id)
+     * @param deadLetterSink receives the dead letters of all streams, added once per stream as the
+     *     late sink is
      */
     public FeatureJob(
             FeatureSpec spec,
-            Map<String, ? extends Source<StreamEvent, ?, ?>> sourcesByStream,
+            Map<String, ? extends Source<? extends TopicRecord, ?, ?>> sourcesByStream,
             Sink<FeatureUpdate> sink,
             Sink<LateEvent> lateSink,
+            Sink<DeadLetter> deadLetterSink,
             Settings settings) {
         Set<String> needed = new TreeSet<>();
         inputStreams(spec).forEach(stream -> needed.add(stream.name()));
@@ -186,6 +202,7 @@ public final class FeatureJob {
         this.sourcesByStream = Map.copyOf(sourcesByStream);
         this.sink = Objects.requireNonNull(sink, "sink");
         this.lateSink = Objects.requireNonNull(lateSink, "lateSink");
+        this.deadLetterSink = Objects.requireNonNull(deadLetterSink, "deadLetterSink");
         this.settings = settings;
     }
 
@@ -225,8 +242,16 @@ public final class FeatureJob {
         Map<String, DataStream<StreamEvent>> events = new HashMap<>();
         Map<String, List<DataStream<LateEvent>>> late = new LinkedHashMap<>();
         for (Stream stream : inputStreams(spec)) {
-            events.put(stream.name(), deduplicated(events(env, stream), stream));
-            late.put(stream.name(), new ArrayList<>());
+            SingleOutputStreamOperator<StreamEvent> routed = routed(env, stream);
+            events.put(stream.name(), deduplicated(routed, stream));
+            late.put(
+                    stream.name(),
+                    new ArrayList<>(List.of(routed.getSideOutput(LateEvents.OUTPUT))));
+            String deadLettersId = OperatorIds.deadLetters(stream);
+            routed.getSideOutput(EventRouter.DEAD_LETTERS)
+                    .sinkTo(deadLetterSink)
+                    .uid(deadLettersId)
+                    .name(deadLettersId);
         }
         List<DataStream<FeatureUpdate>> updates = new ArrayList<>();
         for (Stream stream : featureStreams(spec)) {
@@ -285,11 +310,8 @@ public final class FeatureJob {
             }
         }
         for (Stream stream : inputStreams(spec)) {
-            List<DataStream<LateEvent>> lateOfStream = late.get(stream.name());
-            if (!lateOfStream.isEmpty()) {
-                String lateId = OperatorIds.lateEvents(stream);
-                union(lateOfStream).sinkTo(lateSink).uid(lateId).name(lateId);
-            }
+            String lateId = OperatorIds.lateEvents(stream);
+            union(late.get(stream.name())).sinkTo(lateSink).uid(lateId).name(lateId);
         }
         union(updates).sinkTo(sink).uid(OperatorIds.SINK).name(OperatorIds.SINK);
     }
@@ -338,16 +360,33 @@ public final class FeatureJob {
                 .name(id);
     }
 
-    private DataStream<StreamEvent> events(StreamExecutionEnvironment env, Stream stream) {
+    /**
+     * The stream's events, read by its source and routed: dead letters and events beyond {@code
+     * max_future} to side outputs ({@link EventRouter}).
+     */
+    private SingleOutputStreamOperator<StreamEvent> routed(
+            StreamExecutionEnvironment env, Stream stream) {
         String id = OperatorIds.source(stream);
-        DataStreamSource<StreamEvent> source =
+        // A source of events alone (a test's) yields topic records too: the cast only widens.
+        @SuppressWarnings("unchecked")
+        Source<TopicRecord, ?, ?> records =
+                (Source<TopicRecord, ?, ?>) sourcesByStream.get(stream.name());
+        DataStreamSource<TopicRecord> source =
                 env.fromSource(
-                        sourcesByStream.get(stream.name()),
-                        settings.watermarks().apply(stream),
+                        records,
+                        new FutureBoundedWatermarks(
+                                settings.watermarks().apply(stream), stream.maxFuture()),
                         id,
-                        TypeInformation.of(StreamEvent.class));
+                        TypeInformation.of(TopicRecord.class));
         settings.sourceParallelism().ifPresent(source::setParallelism);
-        return source.uid(id);
+        source.uid(id);
+        String routeId = OperatorIds.route(stream);
+        SingleOutputStreamOperator<StreamEvent> routed =
+                source.process(new EventRouter(stream), TypeInformation.of(StreamEvent.class))
+                        .uid(routeId)
+                        .name(routeId);
+        settings.sourceParallelism().ifPresent(routed::setParallelism);
+        return routed;
     }
 
     /** The distinct windows of a group's non-rolling features, in order. */
@@ -406,6 +445,7 @@ public final class FeatureJob {
                         kafka.sources(spec),
                         kafka.sink(spec),
                         kafka.lateSink(spec),
+                        kafka.deadLetterSink(spec),
                         Settings.defaults().withTileEmitInterval(options.tileEmitInterval()))
                 .execute(env);
     }

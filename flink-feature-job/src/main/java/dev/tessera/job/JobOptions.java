@@ -1,6 +1,9 @@
 package dev.tessera.job;
 
 import dev.tessera.spec.model.Durations;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -9,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.Properties;
 import java.util.Set;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 
@@ -45,6 +49,7 @@ public record JobOptions(
                 [--tile-emit-interval 200ms]
                 [--group-id tessera-feature-job] [--delivery at-least-once|exactly-once]
                 [--transactional-id-prefix tessera-feature-job]
+                [--kafka-properties FILE (Kafka client settings: security.protocol, sasl.*, ssl.*)]
               Checkpoints and state:
                 [--checkpoint-interval 10s] [--checkpoint-timeout 10m] [--checkpoint-min-pause 0s]
                 [--unaligned-checkpoints] [--state-backend hashmap|rocksdb]
@@ -73,7 +78,8 @@ public record JobOptions(
                     "tile-emit-interval",
                     "group-id",
                     "delivery",
-                    "transactional-id-prefix");
+                    "transactional-id-prefix",
+                    "kafka-properties");
 
     /** Parses the arguments; an {@link IllegalArgumentException} says what is wrong. */
     public static JobOptions parse(String... args) {
@@ -98,7 +104,8 @@ public record JobOptions(
                         required(options, "registry-url"),
                         options.getOrDefault("group-id", FeatureJob.JOB_NAME),
                         delivery(options.getOrDefault("delivery", "at-least-once")),
-                        options.getOrDefault("transactional-id-prefix", FeatureJob.JOB_NAME));
+                        options.getOrDefault("transactional-id-prefix", FeatureJob.JOB_NAME),
+                        kafkaProperties(options));
         return new JobOptions(
                 Path.of(required(options, "spec")),
                 kafka,
@@ -113,6 +120,29 @@ public record JobOptions(
                 checkpointing(options, flags),
                 restore(options, flags),
                 duration(options, "tile-emit-interval", "200ms"));
+    }
+
+    /**
+     * The Kafka client settings of {@code --kafka-properties}: a file, so that credentials never
+     * show on a command line (mount it from a Secret).
+     */
+    private static Map<String, String> kafkaProperties(Map<String, String> options) {
+        String file = options.get("kafka-properties");
+        if (file == null) {
+            return Map.of();
+        }
+        Properties properties = new Properties();
+        try (Reader in = Files.newBufferedReader(Path.of(file))) {
+            properties.load(in);
+        } catch (IOException e) {
+            throw new IllegalArgumentException(
+                    "--kafka-properties: cannot read " + file + ": " + e);
+        }
+        Map<String, String> settings = new HashMap<>();
+        properties
+                .stringPropertyNames()
+                .forEach(name -> settings.put(name, properties.getProperty(name)));
+        return settings;
     }
 
     private static Checkpointing checkpointing(Map<String, String> options, Set<String> flags) {

@@ -10,6 +10,7 @@ import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.sink.KafkaSinkBuilder;
 import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.KafkaSourceBuilder;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -17,20 +18,24 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 /**
  * The Kafka sources and sinks of the production job, as {@link FeatureJob#main} wires them: one
  * {@link KafkaSource} per stream that feeds a feature group, decoding Avro through the schema
- * registry, one {@link KafkaSink} writing feature updates to the spec's feature topic, and one
- * writing late events as JSON to each stream's late topic.
+ * registry, one {@link KafkaSink} writing feature updates to the spec's feature topic, one writing
+ * late events as JSON to each stream's late topic, and one writing undecodable records to each
+ * stream's dead-letter topic.
  *
  * @param groupId the consumer group; offsets are committed to it on checkpoints, and a new group
  *     starts from the earliest offsets
  * @param transactionalIdPrefix names the sink's Kafka transactions under {@code exactly-once}; must
  *     be unique per job on a Kafka cluster
+ * @param clientProperties Kafka client settings for every source and sink, such as {@code
+ *     security.protocol}, {@code sasl.*} and {@code ssl.*} (the settings above take precedence)
  */
 public record KafkaConnectors(
         String bootstrapServers,
         String registryUrl,
         String groupId,
         DeliveryGuarantee delivery,
-        String transactionalIdPrefix) {
+        String transactionalIdPrefix,
+        Map<String, String> clientProperties) {
 
     /**
      * Kafka transactions must outlive the checkpoint interval plus a restart; the broker refuses
@@ -42,20 +47,32 @@ public record KafkaConnectors(
         if (delivery == DeliveryGuarantee.NONE) {
             throw new IllegalArgumentException("delivery must be at-least-once or exactly-once");
         }
+        clientProperties = Map.copyOf(clientProperties);
+    }
+
+    /** Connectors with no client settings beyond Kafka's defaults (a plaintext cluster). */
+    public KafkaConnectors(
+            String bootstrapServers,
+            String registryUrl,
+            String groupId,
+            DeliveryGuarantee delivery,
+            String transactionalIdPrefix) {
+        this(bootstrapServers, registryUrl, groupId, delivery, transactionalIdPrefix, Map.of());
     }
 
     /** One source per stream that feeds a feature group, by stream name. */
-    public Map<String, KafkaSource<StreamEvent>> sources(FeatureSpec spec) {
-        Map<String, KafkaSource<StreamEvent>> sources = new LinkedHashMap<>();
+    public Map<String, KafkaSource<TopicRecord>> sources(FeatureSpec spec) {
+        Map<String, KafkaSource<TopicRecord>> sources = new LinkedHashMap<>();
         for (Stream stream : FeatureJob.inputStreams(spec)) {
             sources.put(stream.name(), source(stream));
         }
         return sources;
     }
 
-    private KafkaSource<StreamEvent> source(Stream stream) {
-        return KafkaSource.<StreamEvent>builder()
-                .setBootstrapServers(bootstrapServers)
+    private KafkaSource<TopicRecord> source(Stream stream) {
+        KafkaSourceBuilder<TopicRecord> builder = KafkaSource.builder();
+        clientProperties.forEach(builder::setProperty);
+        return builder.setBootstrapServers(bootstrapServers)
                 .setTopics(stream.topic())
                 .setGroupId(groupId)
                 // Distinct per stream: several sources share a task manager's JVM and its MBeans.
@@ -72,13 +89,10 @@ public record KafkaConnectors(
         Map<String, Object> serializerConfig = serdeConfig(registryUrl);
         // The job is the producer of the feature-update schema: it registers it on first use.
         serializerConfig.put(SerdeConfig.AUTO_REGISTER_ARTIFACT, true);
-        KafkaSinkBuilder<FeatureUpdate> builder =
-                KafkaSink.<FeatureUpdate>builder()
-                        .setBootstrapServers(bootstrapServers)
-                        .setRecordSerializer(
-                                new FeatureUpdateSerializationSchema(
-                                        spec.featureTopic(), serializerConfig))
-                        .setDeliveryGuarantee(delivery);
+        KafkaSinkBuilder<FeatureUpdate> builder = sinkBuilder();
+        builder.setRecordSerializer(
+                        new FeatureUpdateSerializationSchema(spec.featureTopic(), serializerConfig))
+                .setDeliveryGuarantee(delivery);
         if (delivery == DeliveryGuarantee.EXACTLY_ONCE) {
             builder.setTransactionalIdPrefix(transactionalIdPrefix)
                     .setProperty(
@@ -100,11 +114,33 @@ public record KafkaConnectors(
         }
         // A joined event too late for a window goes where its left stream's late events go.
         spec.joins().forEach(join -> lateTopics.put(join.name(), join.left().lateTopic()));
-        return KafkaSink.<LateEvent>builder()
-                .setBootstrapServers(bootstrapServers)
-                .setRecordSerializer(new LateEventSerializationSchema(lateTopics))
+        KafkaSinkBuilder<LateEvent> builder = sinkBuilder();
+        return builder.setRecordSerializer(new LateEventSerializationSchema(lateTopics))
                 .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
                 .build();
+    }
+
+    /**
+     * The sink of dead letters: each to the dead-letter topic of its stream ({@link
+     * Stream#deadLetterTopic()}), see {@link DeadLetterSerializationSchema}. At-least-once, as the
+     * late sink and for the same reasons: a dead letter twice after a restart does no harm.
+     */
+    public KafkaSink<DeadLetter> deadLetterSink(FeatureSpec spec) {
+        Map<String, String> topics = new LinkedHashMap<>();
+        for (Stream stream : FeatureJob.inputStreams(spec)) {
+            topics.put(stream.name(), stream.deadLetterTopic());
+        }
+        KafkaSinkBuilder<DeadLetter> builder = sinkBuilder();
+        return builder.setRecordSerializer(new DeadLetterSerializationSchema(topics))
+                .setDeliveryGuarantee(DeliveryGuarantee.AT_LEAST_ONCE)
+                .build();
+    }
+
+    /** A sink builder with the client settings and the bootstrap servers. */
+    private <T> KafkaSinkBuilder<T> sinkBuilder() {
+        KafkaSinkBuilder<T> builder = KafkaSink.builder();
+        clientProperties.forEach(builder::setProperty);
+        return builder.setBootstrapServers(bootstrapServers);
     }
 
     /** The Apicurio serde configuration of the job's deserializers and serializer. */

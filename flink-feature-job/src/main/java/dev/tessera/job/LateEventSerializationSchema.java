@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import org.apache.flink.api.common.serialization.SerializationSchema;
@@ -17,10 +18,11 @@ import org.apache.kafka.clients.producer.ProducerRecord;
  *
  * <pre>{@code
  * {"stream": "transactions", "entity_id": "alice", "event_time": 1767607200000,
- *  "group": "user_transactions_5m", "reason": "window [...) ... closed: ...",
+ *  "group": "user_transactions_5m", "cause": "late", "reason": "window [...) ... closed: ...",
  *  "fields": {"user_id": "alice", "amount": 12.5, "ts": 1767607200000}}
  * }</pre>
  *
+ * An event stamped beyond its stream's {@code max_future} has cause {@code future} and no group.
  * Field values are JSON strings, numbers (timestamps as epoch millis) and booleans; a non-finite
  * double is written as the string {@code "NaN"} or {@code "Infinity"}.
  */
@@ -74,6 +76,7 @@ public final class LateEventSerializationSchema
         document.put("entity_id", late.event().entityId());
         document.put("event_time", late.event().eventTime());
         document.put("group", late.group());
+        document.put("cause", late.cause().name().toLowerCase(Locale.ROOT));
         document.put("reason", late.reason());
         Map<String, Object> fields = new TreeMap<>();
         late.event()

@@ -24,6 +24,19 @@ public final class OperatorIds {
         return "source-" + stream.name();
     }
 
+    /**
+     * Parts a stream's events from its dead letters and future events: e.g. {@code
+     * route-transactions}.
+     */
+    public static String route(Stream stream) {
+        return "route-" + stream.name();
+    }
+
+    /** The sink of a stream's undecodable records, e.g. {@code dead-letters-transactions}. */
+    public static String deadLetters(Stream stream) {
+        return "dead-letters-" + stream.name();
+    }
+
     /** Drops repeated events of a stream with a dedupe field: e.g. {@code dedupe-transactions}. */
     public static String dedupe(Stream stream) {
         return "dedupe-" + stream.name();

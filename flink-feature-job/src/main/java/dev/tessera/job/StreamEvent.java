@@ -14,4 +14,5 @@ import org.apache.flink.api.common.typeinfo.TypeInfo;
  *     changed once the event is made
  */
 @TypeInfo(StreamEventSerializer.TypeInfo.class)
-public record StreamEvent(String entityId, long eventTime, Map<String, Object> fields) {}
+public record StreamEvent(String entityId, long eventTime, Map<String, Object> fields)
+        implements TopicRecord {}

@@ -24,20 +24,21 @@ import org.slf4j.LoggerFactory;
  * Decodes the Avro events of one stream's topic with Apicurio's {@link AvroKafkaDeserializer}
  * (writer schema looked up in the registry by the id in each record) into {@link StreamEvent}s.
  *
- * <p>A record that cannot be decoded (not Avro, unknown schema id, missing key or time, ...) is
- * skipped and counted in the {@value #UNDECODABLE_RECORDS} metric, so one bad producer cannot stop
- * the job; the first such record and then at most one a minute are logged. A record that cannot be
+ * <p>A record that cannot be decoded (not Avro, unknown schema id, missing key or time, ...)
+ * becomes a {@link DeadLetter}, bytes untouched, for the topic's dead-letter topic, and is counted
+ * in the {@value #UNDECODABLE_RECORDS} metric, so one bad producer cannot stop the job and loses
+ * nothing; the first such record and then at most one a minute are logged. A record that cannot be
  * decoded because the registry is unavailable is not skipped: the job fails and restarts from its
  * last checkpoint. Schemas are cached, so only records of schema ids not seen before need it.
  */
 public final class StreamEventDeserializationSchema
-        implements KafkaRecordDeserializationSchema<StreamEvent> {
+        implements KafkaRecordDeserializationSchema<TopicRecord> {
 
     private static final long serialVersionUID = 1L;
     private static final Logger LOG =
             LoggerFactory.getLogger(StreamEventDeserializationSchema.class);
 
-    /** Metric name of the count of skipped records. */
+    /** Metric name of the count of records sent to the dead-letter topic. */
     public static final String UNDECODABLE_RECORDS = "undecodableRecords";
 
     /** Metric name of the count of decoded events, in the group {@code stream=<name>}. */
@@ -74,7 +75,7 @@ public final class StreamEventDeserializationSchema
     }
 
     @Override
-    public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<StreamEvent> out)
+    public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<TopicRecord> out)
             throws IOException {
         StreamEvent event;
         try {
@@ -92,7 +93,7 @@ public final class StreamEventDeserializationSchema
                                 + record.offset(),
                         e);
             }
-            skip(record, e);
+            out.collect(deadLetter(record, e));
             return;
         }
         // Outside the try: an exception downstream of the source is a real failure, not bad input.
@@ -127,18 +128,19 @@ public final class StreamEventDeserializationSchema
         return false;
     }
 
-    private void skip(ConsumerRecord<byte[], byte[]> record, RuntimeException cause) {
+    private DeadLetter deadLetter(ConsumerRecord<byte[], byte[]> record, RuntimeException cause) {
         undecodableRecords.inc();
         long now = System.currentTimeMillis();
         if (lastWarnMillis == Long.MIN_VALUE || now - lastWarnMillis >= WARN_INTERVAL_MILLIS) {
             lastWarnMillis = now;
             LOG.warn(
-                    "Skipping undecodable record of stream '{}' at {}-{}@{}: {} ({} skipped by this"
+                    "Undecodable record of stream '{}' at {}-{}@{} sent to {}.dlq: {} ({} by this"
                             + " reader so far; logged at most once a minute, stack traces at DEBUG)",
                     streamName,
                     record.topic(),
                     record.partition(),
                     record.offset(),
+                    record.topic(),
                     cause.toString(),
                     undecodableRecords.getCount());
         }
@@ -148,10 +150,11 @@ public final class StreamEventDeserializationSchema
                 record.partition(),
                 record.offset(),
                 cause);
+        return DeadLetter.of(streamName, cause.toString(), record);
     }
 
     @Override
-    public TypeInformation<StreamEvent> getProducedType() {
-        return TypeInformation.of(StreamEvent.class);
+    public TypeInformation<TopicRecord> getProducedType() {
+        return TypeInformation.of(TopicRecord.class);
     }
 }

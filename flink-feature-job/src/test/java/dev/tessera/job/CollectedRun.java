@@ -18,6 +18,7 @@ import org.apache.flink.api.connector.sink2.WriterInitContext;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.test.util.MiniClusterWithClientResource;
 
 /**
@@ -79,6 +80,7 @@ final class CollectedRun {
                             sources,
                             new QueueSink<FeatureUpdate>(id + "/updates"),
                             new QueueSink<LateEvent>(id + "/late"),
+                            new DiscardingSink<>(),
                             TestEvents.deterministic())
                     .execute(env);
             List<FeatureUpdate> updates = new ArrayList<>();

@@ -49,6 +49,8 @@ class FeatureJobGraphTest {
                 .containsEntry(
                         "session-user_click_sessions-30m-late",
                         "session-user_click_sessions-30m-late")
+                .containsEntry("route-transactions", "route-transactions")
+                .containsEntry("dead-letters-transactions", "dead-letters-transactions: Writer")
                 .containsEntry("late-transactions", "late-transactions: Writer")
                 .containsEntry("late-clicks", "late-clicks: Writer")
                 .containsEntry("late-purchases", "late-purchases: Writer")
@@ -71,13 +73,17 @@ class FeatureJobGraphTest {
 
     @Test
     void needsASourceForExactlyTheStreamsFeatureGroupsRead() {
-        KafkaSource<StreamEvent> source = KAFKA.sources(SPEC).get("transactions");
-        KafkaSource<StreamEvent> clicks = KAFKA.sources(SPEC).get("clicks");
+        KafkaSource<TopicRecord> source = KAFKA.sources(SPEC).get("transactions");
+        KafkaSource<TopicRecord> clicks = KAFKA.sources(SPEC).get("clicks");
 
         assertThatThrownBy(
                         () ->
                                 new FeatureJob(
-                                        SPEC, Map.of(), KAFKA.sink(SPEC), KAFKA.lateSink(SPEC)))
+                                        SPEC,
+                                        Map.of(),
+                                        KAFKA.sink(SPEC),
+                                        KAFKA.lateSink(SPEC),
+                                        KAFKA.deadLetterSink(SPEC)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("[clicks, products, purchases, transactions]");
         assertThatThrownBy(
@@ -96,14 +102,20 @@ class FeatureJobGraphTest {
                                                 "views",
                                                 source),
                                         KAFKA.sink(SPEC),
-                                        KAFKA.lateSink(SPEC)))
+                                        KAFKA.lateSink(SPEC),
+                                        KAFKA.deadLetterSink(SPEC)))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("[clicks, products, purchases, transactions, views]");
     }
 
     private static StreamGraph buildGraph() {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();
-        new FeatureJob(SPEC, KAFKA.sources(SPEC), KAFKA.sink(SPEC), KAFKA.lateSink(SPEC))
+        new FeatureJob(
+                        SPEC,
+                        KAFKA.sources(SPEC),
+                        KAFKA.sink(SPEC),
+                        KAFKA.lateSink(SPEC),
+                        KAFKA.deadLetterSink(SPEC))
                 .build(env);
         return env.getStreamGraph();
     }

@@ -17,6 +17,8 @@ import dev.tessera.spec.model.Stream;
 import dev.tessera.spec.parse.SpecParser;
 import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
 import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,6 +39,7 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -78,6 +81,7 @@ class FeatureJobKafkaTest {
         // Events of 2026 are older than the default 7-day retention.
         broker.createTopic(transactions.topic(), 1, Map.of("retention.ms", "-1"));
         broker.createTopic(transactions.lateTopic(), 1, Map.of());
+        broker.createTopic(transactions.deadLetterTopic(), 1, Map.of());
         produceTransactions(transactions);
     }
 
@@ -115,6 +119,7 @@ class FeatureJobKafkaTest {
                         kafka.sources(spec),
                         kafka.sink(spec),
                         kafka.lateSink(spec),
+                        kafka.deadLetterSink(spec),
                         FeatureJob.Settings.defaults().withWatermarks(Watermarks::perEvent))
                 .build(env);
 
@@ -131,22 +136,50 @@ class FeatureJobKafkaTest {
                     .extracting(record -> AvroSchemas.fromAvro(record.value()))
                     .containsExactlyInAnyOrder(
                             update("alice", end, 2, 12.5), update("bob", end, 1, 4.0));
-            assertThat(consumeLate(spec.stream("transactions").orElseThrow().lateTopic()))
+            Stream transactions = spec.stream("transactions").orElseThrow();
+            List<ConsumerRecord<String, String>> late = consumeStrings(transactions.lateTopic(), 2);
+            assertThat(late)
+                    .filteredOn(record -> json(record).get("cause").asText().equals("late"))
                     .isNotEmpty()
                     .allSatisfy(
                             record -> {
                                 assertThat(record.key()).isEqualTo("dave");
-                                JsonNode late = new ObjectMapper().readTree(record.value());
-                                assertThat(late.get("stream").asText()).isEqualTo("transactions");
-                                assertThat(late.get("entity_id").asText()).isEqualTo("dave");
-                                assertThat(late.get("event_time").asLong())
+                                JsonNode event = json(record);
+                                assertThat(event.get("stream").asText()).isEqualTo("transactions");
+                                assertThat(event.get("entity_id").asText()).isEqualTo("dave");
+                                assertThat(event.get("event_time").asLong())
                                         .isEqualTo(T0 + at(4, 0).toMillis());
-                                assertThat(late.get("group").asText()).isEqualTo("user_txn");
-                                assertThat(late.get("reason").asText()).contains("closed");
-                                assertThat(late.get("fields").get("amount").asDouble())
+                                assertThat(event.get("group").asText()).isEqualTo("user_txn");
+                                assertThat(event.get("reason").asText()).contains("closed");
+                                assertThat(event.get("fields").get("amount").asDouble())
                                         .isEqualTo(99.0);
-                                assertThat(late.get("fields").get("merchant").asText())
+                                assertThat(event.get("fields").get("merchant").asText())
                                         .isEqualTo("m-1");
+                            });
+            // The event ten years ahead counted nowhere and held nothing back (alice's second
+            // event and the window's close above came after it).
+            assertThat(late)
+                    .filteredOn(record -> json(record).get("cause").asText().equals("future"))
+                    .isNotEmpty()
+                    .allSatisfy(
+                            record -> {
+                                assertThat(record.key()).isEqualTo("erin");
+                                assertThat(json(record).get("reason").asText())
+                                        .contains(
+                                                "ahead of the job's clock, more than max_future 1m");
+                            });
+            assertThat(consumeStrings(transactions.deadLetterTopic(), 1))
+                    .isNotEmpty()
+                    .allSatisfy(
+                            record -> {
+                                assertThat(record.key()).isEqualTo("garbage");
+                                assertThat(record.value()).isEqualTo("not an Avro record");
+                                assertThat(header(record, "producer")).isEqualTo("bad-one");
+                                assertThat(header(record, "tessera.dlq.topic"))
+                                        .isEqualTo("transactions");
+                                assertThat(header(record, "tessera.dlq.partition")).isEqualTo("0");
+                                assertThat(header(record, "tessera.dlq.offset")).isEqualTo("4");
+                                assertThat(header(record, "tessera.dlq.reason")).isNotBlank();
                             });
         } finally {
             job.cancel().get();
@@ -154,9 +187,10 @@ class FeatureJobKafkaTest {
     }
 
     /**
-     * Two users in the first window, a record that is not Avro (skipped, not fatal), an event 6 s
-     * past the window's end: beyond the 5 s bound, so its watermark closes the window, and then an
-     * event of the closed window: late, to the late topic.
+     * Two users in the first window, an event ten years ahead (to the late topic, without moving
+     * event time on), a record that is not Avro (to the dead-letter topic), an event 6 s past the
+     * window's end: beyond the 5 s bound, so its watermark closes the window, and then an event of
+     * the closed window: late, to the late topic.
      */
     private static void produceTransactions(Stream stream) throws Exception {
         try (AvroKafkaSerializer<GenericRecord> serializer = Registries.serializer(registry.url());
@@ -171,16 +205,19 @@ class FeatureJobKafkaTest {
                     List.of(
                             transaction(stream, "alice", at(0, 10), 10.0),
                             transaction(stream, "bob", at(1, 0), 4.0),
+                            future(stream, "erin"),
                             transaction(stream, "alice", at(4, 59), 2.5),
                             transaction(stream, "carol", at(5, 6), 1.0),
                             transaction(stream, "dave", at(4, 0), 99.0));
             for (GenericRecord event : events) {
                 if (event.get("user_id").equals("carol")) {
-                    producer.send(
+                    ProducerRecord<String, byte[]> garbage =
                             new ProducerRecord<>(
                                     stream.topic(),
                                     "garbage",
-                                    "not an Avro record".getBytes(StandardCharsets.UTF_8)));
+                                    "not an Avro record".getBytes(StandardCharsets.UTF_8));
+                    garbage.headers().add("producer", "bad-one".getBytes(StandardCharsets.UTF_8));
+                    producer.send(garbage);
                 }
                 byte[] value = serializer.serialize(stream.topic(), event);
                 producer.send(
@@ -189,6 +226,13 @@ class FeatureJobKafkaTest {
             }
             producer.flush();
         }
+    }
+
+    /** An event stamped ten years ahead, as by a producer with a broken clock. */
+    private static GenericRecord future(Stream stream, String user) {
+        GenericRecord event = transaction(stream, user, Duration.ZERO, 1.0);
+        event.put("ts", System.currentTimeMillis() + Duration.ofDays(3650).toMillis());
+        return event;
     }
 
     private static GenericRecord transaction(
@@ -238,8 +282,21 @@ class FeatureJobKafkaTest {
                 values("txn_count_5m", count, "txn_amount_sum_5m", sum));
     }
 
-    /** Reads the late topic until a record arrives (or the timeout). */
-    private static List<ConsumerRecord<String, String>> consumeLate(String topic) {
+    private static JsonNode json(ConsumerRecord<String, String> record) {
+        try {
+            return new ObjectMapper().readTree(record.value());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static String header(ConsumerRecord<?, ?> record, String name) {
+        Header header = record.headers().lastHeader(name);
+        return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+    }
+
+    /** Reads a topic of text until {@code count} records arrived (or the timeout). */
+    private static List<ConsumerRecord<String, String>> consumeStrings(String topic, int count) {
         Map<String, Object> config = new HashMap<>();
         config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, broker.bootstrapServers());
         config.put(ConsumerConfig.GROUP_ID_CONFIG, "reader-" + topic + "-" + System.nanoTime());
@@ -249,7 +306,7 @@ class FeatureJobKafkaTest {
                 new KafkaConsumer<>(config, new StringDeserializer(), new StringDeserializer())) {
             consumer.subscribe(List.of(topic));
             long deadline = System.nanoTime() + RESULT_TIMEOUT.toNanos();
-            while (records.isEmpty() && System.nanoTime() < deadline) {
+            while (records.size() < count && System.nanoTime() < deadline) {
                 consumer.poll(Duration.ofMillis(200)).forEach(records::add);
             }
         }

@@ -23,6 +23,7 @@ import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.connector.datagen.source.DataGeneratorSource;
 import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.functions.sink.v2.DiscardingSink;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.apache.flink.testutils.junit.SharedObjectsExtension;
 import org.apache.flink.testutils.junit.SharedReference;
@@ -127,6 +128,39 @@ class FeatureJobTest {
                 .containsExactlyInAnyOrder("tumbling", "sessions", "rolling");
     }
 
+    /**
+     * A producer's clock ten years ahead: its event goes to the late sink as a future event and
+     * moves no event time on, so the events after it count as before.
+     */
+    @Test
+    void anEventStampedBeyondMaxFutureGoesToTheLateSinkAndStopsNothing() throws Exception {
+        FeatureSpec spec = spec(Duration.ZERO);
+        long tenYearsAhead = System.currentTimeMillis() + Duration.ofDays(3650).toMillis();
+        StreamEvent future =
+                new StreamEvent(
+                        "erin", tenYearsAhead, Map.of("user_id", "erin", "ts", tenYearsAhead));
+        List<StreamEvent> transactions =
+                List.of(
+                        transaction("alice", at(0, 10), 10.0, "m1"),
+                        future,
+                        transaction("alice", at(4, 0), 150.0, "m3"));
+
+        Output output = run(spec, Map.of("transactions", transactions));
+
+        assertThat(output.ofGroup("tumbling"))
+                .containsExactly(tumbling("alice", T0 + 5 * MINUTE, 2, 2, 160.0, 1));
+        assertThat(output.updates()).noneMatch(update -> update.entityId().equals("erin"));
+        assertThat(output.late())
+                .singleElement()
+                .satisfies(
+                        late -> {
+                            assertThat(late.event()).isEqualTo(future);
+                            assertThat(late.cause()).isEqualTo(LateEvent.Cause.FUTURE);
+                            assertThat(late.group()).isNull();
+                            assertThat(late.reason()).contains("more than max_future 1m");
+                        });
+    }
+
     @Test
     void computesEveryGroupOfEveryStreamIntoTheOneSink() throws Exception {
         FeatureSpec spec =
@@ -214,6 +248,7 @@ class FeatureJobTest {
                         sources,
                         new CollectingSink<>(updates),
                         new CollectingSink<>(late),
+                        new DiscardingSink<>(),
                         TestEvents.deterministic())
                 .execute(env);
 

@@ -3,12 +3,14 @@ package dev.tessera.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.OptionalInt;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class JobOptionsTest {
 
@@ -106,6 +108,36 @@ class JobOptionsTest {
                                 new StateRestore(
                                         Optional.of("/var/savepoints/savepoint-1"), false, true),
                                 Duration.ZERO));
+    }
+
+    @Test
+    void readsKafkaClientSettingsFromAFile(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("kafka.properties");
+        Files.writeString(
+                file,
+                """
+                security.protocol=SASL_SSL
+                sasl.mechanism=SCRAM-SHA-512
+                sasl.jaas.config=org.apache.kafka.common.security.scram.ScramLoginModule \\
+                  required username="job" password="s3cret";
+                """);
+
+        JobOptions options = JobOptions.parse(with("--kafka-properties", file.toString()));
+
+        assertThat(options.kafka().clientProperties())
+                .containsEntry("security.protocol", "SASL_SSL")
+                .containsEntry("sasl.mechanism", "SCRAM-SHA-512")
+                .containsEntry(
+                        "sasl.jaas.config",
+                        "org.apache.kafka.common.security.scram.ScramLoginModule required"
+                                + " username=\"job\" password=\"s3cret\";");
+        assertThatThrownBy(
+                        () ->
+                                JobOptions.parse(
+                                        with(
+                                                "--kafka-properties",
+                                                dir.resolve("missing").toString())))
+                .hasMessageContaining("--kafka-properties: cannot read");
     }
 
     @Test

@@ -46,7 +46,7 @@ class LateEventSerializationSchemaTest {
                                 .readTree(
                                         """
                                         {"stream": "transactions", "entity_id": "alice",
-                                         "event_time": 1000, "group": "user_transactions_5m",
+                                         "event_time": 1000, "group": "user_transactions_5m", "cause": "late",
                                          "reason": "window [0, 300000) closed",
                                          "fields": {"amount": 12.5, "score": "NaN", "ts": 1000,
                                                     "user_id": "alice", "vip": true}}

@@ -44,7 +44,7 @@ class StreamEventDeserializationSchemaTest {
     private DevRegistry registry;
     private AvroKafkaSerializer<GenericRecord> serializer;
     private final InterceptingOperatorMetricGroup metrics = new InterceptingOperatorMetricGroup();
-    private final List<StreamEvent> decoded = new ArrayList<>();
+    private final List<TopicRecord> decoded = new ArrayList<>();
     private StreamEventDeserializationSchema schema;
 
     @BeforeEach
@@ -119,7 +119,7 @@ class StreamEventDeserializationSchemaTest {
     }
 
     @Test
-    void skipsAndCountsRecordsItCannotDecode() throws Exception {
+    void turnsRecordsItCannotDecodeIntoDeadLettersBytesUntouched() throws Exception {
         Schema withoutUser =
                 SchemaBuilder.record("Transactions")
                         .namespace(AvroSchemas.EVENT_NAMESPACE)
@@ -132,12 +132,26 @@ class StreamEventDeserializationSchemaTest {
         byte[] unknownSchemaId = serializer.serialize(TOPIC, new RecordHeaders(), transaction());
         unknownSchemaId[1] = 0x7f; // the 4-byte id after the magic byte
 
-        deserialize("not avro at all".getBytes(StandardCharsets.UTF_8));
+        byte[] notAvro = "not avro at all".getBytes(StandardCharsets.UTF_8);
+        byte[] keyless =
+                serializer.serialize("keyless-transactions", new RecordHeaders(), noEntityKey);
+        deserialize(notAvro);
         deserialize(null);
         deserialize(unknownSchemaId);
-        deserialize(serializer.serialize("keyless-transactions", new RecordHeaders(), noEntityKey));
+        deserialize(keyless);
 
-        assertThat(decoded).isEmpty();
+        assertThat(decoded)
+                .allSatisfy(record -> assertThat(record).isInstanceOf(DeadLetter.class))
+                .extracting(record -> ((DeadLetter) record).value())
+                .containsExactly(notAvro, null, unknownSchemaId, keyless);
+        assertThat(decoded)
+                .extracting(record -> (DeadLetter) record)
+                .allSatisfy(
+                        letter -> {
+                            assertThat(letter.stream()).isEqualTo("transactions");
+                            assertThat(letter.topic()).isEqualTo(TOPIC);
+                            assertThat(letter.reason()).isNotBlank();
+                        });
         assertThat(undecodableRecords()).isEqualTo(4);
     }
 
@@ -166,8 +180,8 @@ class StreamEventDeserializationSchemaTest {
                 new ConsumerRecord<>(TOPIC, 0, 0L, null, value),
                 new Collector<>() {
                     @Override
-                    public void collect(StreamEvent event) {
-                        decoded.add(event);
+                    public void collect(TopicRecord record) {
+                        decoded.add(record);
                     }
 
                     @Override

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasSize;
+import static org.hamcrest.Matchers.startsWith;
 
 import dev.tessera.dev.TesseraTestResources;
 import dev.tessera.gateway.rest.EventResource;
@@ -13,6 +14,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
@@ -123,6 +125,38 @@ class EventResourceTest {
         assertThat(TopicReader.recordsOf(TOPIC, user, 1))
                 .extracting(r -> r.value().get("amount"))
                 .containsExactly(99.0);
+    }
+
+    @Test
+    void anEventStampedBeyondMaxFutureIsRefusedAndTheStreamGoesOn() {
+        String user = unique("user");
+        long now = System.currentTimeMillis();
+        long tenYears = Duration.ofDays(3650).toMillis();
+        asProducer()
+                .contentType(ContentType.JSON)
+                .body("[%s, %s]".formatted(event(user, 1.0, now), event(user, 2.0, now + tenYears)))
+                .post("/v1/events/transactions")
+                .then()
+                .statusCode(400)
+                .contentType("application/problem+json")
+                .body("errors", hasSize(1))
+                .body("errors[0].index", equalTo(1))
+                .body("errors[0].field", equalTo("ts"))
+                // Ten years, less the few milliseconds the request took.
+                .body("errors[0].reason", startsWith("is 3153599"))
+                .body("errors[0].reason", containsString(" s ahead of the gateway's clock"))
+                .body("errors[0].reason", containsString("at most 1m ahead (max_future)"));
+
+        // Within the bound (the clocks of producers and gateway differ a little) is accepted.
+        asProducer()
+                .contentType(ContentType.JSON)
+                .body(event(user, 3.0, now + 30_000))
+                .post("/v1/events/transactions")
+                .then()
+                .statusCode(202);
+        assertThat(TopicReader.recordsOf(TOPIC, user, 1))
+                .extracting(r -> r.value().get("amount"))
+                .containsExactly(3.0);
     }
 
     @Test

@@ -13,6 +13,9 @@ import java.util.Optional;
  * @param idleness after this long without events a partition no longer holds back the watermark
  * @param allowedLateness how long after a window closed a late event still corrects its value;
  *     later events are dropped, counted and produced to {@link #lateTopic()}
+ * @param maxFuture how far ahead of the receiving clock an event may be stamped: the gateway
+ *     refuses a later one, the job sends it to {@link #lateTopic()} without letting it move event
+ *     time (one bad clock would otherwise make every later event of the stream late)
  */
 public record Stream(
         String name,
@@ -23,6 +26,7 @@ public record Stream(
         Duration outOfOrderness,
         Duration idleness,
         Duration allowedLateness,
+        Duration maxFuture,
         Dedupe dedupe) {
 
     /**
@@ -41,8 +45,13 @@ public record Stream(
         return entity.key();
     }
 
-    /** Where events too late to count go, with the reason. */
+    /** Where events too late to count, or stamped too far ahead, go, with the reason. */
     public String lateTopic() {
         return topic + ".late";
+    }
+
+    /** Where records of the topic that cannot be decoded go, bytes untouched. */
+    public String deadLetterTopic() {
+        return topic + ".dlq";
     }
 }

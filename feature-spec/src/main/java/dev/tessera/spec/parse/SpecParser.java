@@ -49,6 +49,7 @@ public final class SpecParser {
     private static final Duration DEFAULT_OUT_OF_ORDERNESS = Duration.ofSeconds(5);
     private static final Duration DEFAULT_IDLENESS = Duration.ofSeconds(30);
     private static final Duration DEFAULT_DEDUPE_WITHIN = Duration.ofHours(24);
+    private static final Duration DEFAULT_MAX_FUTURE = Duration.ofMinutes(1);
     private static final Set<String> WINDOW_KINDS =
             Set.of("tumbling", "sliding", "session", "rolling", "since");
     private static final Pattern SIGNED_DURATION = Pattern.compile("\\s*(-?)\\s*(\\S+)\\s*");
@@ -138,6 +139,7 @@ public final class SpecParser {
                                 "fields",
                                 "watermark",
                                 "allowed_lateness",
+                                "max_future",
                                 "dedupe"));
         String topic = s.containsKey("topic") ? s.get("topic").scalar("topic") : name;
         YamlNode entityNode = YamlNode.required(node, s, "entity", what);
@@ -188,6 +190,10 @@ public final class SpecParser {
                 s.containsKey("allowed_lateness")
                         ? nonNegative(s.get("allowed_lateness"), "allowed_lateness")
                         : Duration.ZERO;
+        Duration maxFuture =
+                s.containsKey("max_future")
+                        ? nonNegative(s.get("max_future"), "max_future")
+                        : DEFAULT_MAX_FUTURE;
         Stream.Dedupe dedupe =
                 s.containsKey("dedupe") ? dedupe(s.get("dedupe"), what, fields) : null;
         streams.put(
@@ -201,6 +207,7 @@ public final class SpecParser {
                         outOfOrderness,
                         idleness,
                         allowedLateness,
+                        maxFuture,
                         dedupe));
     }
 
@@ -623,6 +630,7 @@ public final class SpecParser {
                         left.outOfOrderness(),
                         left.idleness(),
                         lateness,
+                        left.maxFuture(),
                         null);
         joins.put(
                 name,

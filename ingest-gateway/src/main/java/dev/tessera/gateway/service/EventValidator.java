@@ -3,10 +3,12 @@ package dev.tessera.gateway.service;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tessera.gateway.config.GatewayConfig;
 import dev.tessera.spec.avro.AvroSchemas;
+import dev.tessera.spec.model.Durations;
 import dev.tessera.spec.model.FeatureSpec;
 import dev.tessera.spec.model.Field;
 import dev.tessera.spec.model.Stream;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Clock;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -32,12 +34,14 @@ public class EventValidator {
 
     private final Map<String, Schema> schemas;
     private final int maxEntityIdLength;
+    private final Clock clock;
 
-    public EventValidator(FeatureSpec spec, GatewayConfig config) {
+    public EventValidator(FeatureSpec spec, GatewayConfig config, Clock clock) {
         this.schemas =
                 spec.streams().stream()
                         .collect(Collectors.toMap(Stream::name, AvroSchemas::eventSchema));
         this.maxEntityIdLength = config.gateway().maxEntityIdLength();
+        this.clock = clock;
     }
 
     /**
@@ -56,10 +60,13 @@ public class EventValidator {
                     List.of(new Violation(0, null, "bad Idempotency-Key")));
         }
         Schema schema = schemas.get(stream.name());
+        // One reading for the request: every event is held to the same bound.
+        long latestAccepted = clock.millis() + stream.maxFuture().toMillis();
         List<GenericRecord> records = new ArrayList<>(events.size());
         List<Violation> violations = new ArrayList<>();
         for (int i = 0; i < events.size(); i++) {
-            GenericRecord record = toRecord(stream, schema, events.get(i), i, violations);
+            GenericRecord record =
+                    toRecord(stream, schema, events.get(i), i, latestAccepted, violations);
             if (record != null) {
                 if (stream.dedupe() != null && record.get(stream.dedupe().field()) == null) {
                     record.put(
@@ -83,7 +90,12 @@ public class EventValidator {
     }
 
     private GenericRecord toRecord(
-            Stream stream, Schema schema, JsonNode event, int index, List<Violation> violations) {
+            Stream stream,
+            Schema schema,
+            JsonNode event,
+            int index,
+            long latestAccepted,
+            List<Violation> violations) {
         if (!event.isObject()) {
             violations.add(new Violation(index, null, "an event must be a JSON object"));
             return null;
@@ -118,6 +130,20 @@ public class EventValidator {
                             index,
                             stream.keyField(),
                             "the entity id must be 1 to " + maxEntityIdLength + " characters"));
+        }
+        // A clock far ahead would move the stream's event time on and make every later event late.
+        if (record.get(stream.timeField()) instanceof Long time && time > latestAccepted) {
+            violations.add(
+                    new Violation(
+                            index,
+                            stream.timeField(),
+                            "is "
+                                    + (time - latestAccepted + stream.maxFuture().toMillis()) / 1000
+                                    + " s ahead of the gateway's clock; stream '"
+                                    + stream.name()
+                                    + "' takes events at most "
+                                    + Durations.format(stream.maxFuture())
+                                    + " ahead (max_future)"));
         }
         return violations.size() == before ? record : null;
     }
