@@ -24,7 +24,7 @@ fi
 
 require_redis
 
-for port in 9092 8085 6379 8081 9249 8080 8082 8083; do
+for port in 9092 8085 6379 8081 9249 8080 8082 8083 9080 9082 9083; do
     if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
         echo "Port $port is already in use (another Tessera, or a system redis-server: 'service redis-server stop')." >&2
         exit 1

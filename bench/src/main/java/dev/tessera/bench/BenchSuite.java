@@ -130,6 +130,7 @@ public final class BenchSuite {
                                                         context,
                                                         benchSpec,
                                                         pipeline.readerUrl(),
+                                                        pipeline.readerToken(),
                                                         infra.redis().port())
                                                 .run());
                     }
@@ -141,6 +142,7 @@ public final class BenchSuite {
                                                         context,
                                                         benchSpec,
                                                         pipeline.gatewayUrl(),
+                                                        pipeline.producerToken(),
                                                         endpoints.bootstrapServers())
                                                 .run(
                                                         () ->
@@ -158,7 +160,9 @@ public final class BenchSuite {
                                         new EndToEndBench(
                                                         context,
                                                         pipeline.gatewayUrl(),
-                                                        pipeline.readerUrl())
+                                                        pipeline.producerToken(),
+                                                        pipeline.readerUrl(),
+                                                        pipeline.readerToken())
                                                 .run("at-least-once", 100));
                     }
                 }
@@ -186,7 +190,9 @@ public final class BenchSuite {
                                     new EndToEndBench(
                                                     context,
                                                     pipeline.gatewayUrl(),
-                                                    pipeline.readerUrl())
+                                                    pipeline.producerToken(),
+                                                    pipeline.readerUrl(),
+                                                    pipeline.readerToken())
                                             .run(
                                                     "exactly-once (checkpoints every "
                                                             + EXACTLY_ONCE_CHECKPOINT.toMillis()

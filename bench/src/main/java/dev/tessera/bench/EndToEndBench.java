@@ -36,11 +36,20 @@ final class EndToEndBench {
     private final BenchContext context;
     private final String gatewayUrl;
     private final String readerUrl;
+    private final String producerBearer;
+    private final String readerBearer;
 
-    EndToEndBench(BenchContext context, String gatewayUrl, String readerUrl) {
+    EndToEndBench(
+            BenchContext context,
+            String gatewayUrl,
+            String producerToken,
+            String readerUrl,
+            String readerToken) {
         this.context = context;
         this.gatewayUrl = gatewayUrl;
         this.readerUrl = readerUrl;
+        this.producerBearer = "Bearer " + producerToken;
+        this.readerBearer = "Bearer " + readerToken;
     }
 
     /**
@@ -135,6 +144,7 @@ final class EndToEndBench {
                                                 + user
                                                 + "?names="
                                                 + FEATURE))
+                        .header("Authorization", readerBearer)
                         .build();
         while (System.nanoTime() < deadline) {
             JsonNode value =
@@ -158,6 +168,7 @@ final class EndToEndBench {
 
     private HttpRequest post(String body, String contentType) {
         return HttpRequest.newBuilder(URI.create(gatewayUrl + "/v1/events/" + STREAM))
+                .header("Authorization", producerBearer)
                 .header("Content-Type", contentType)
                 .POST(HttpRequest.BodyPublishers.ofString(body))
                 .build();

@@ -1,5 +1,6 @@
 package dev.tessera.bench;
 
+import dev.tessera.dev.JwtIssuer;
 import dev.tessera.spec.avro.AvroSchemas;
 import dev.tessera.spec.model.FeatureSpec;
 import dev.tessera.spec.model.Stream;
@@ -21,7 +22,8 @@ import org.apache.avro.io.EncoderFactory;
 
 /**
  * The ingest-gateway: batched NDJSON POSTs of ~100-byte events, beside Kafka's own
- * ProducerPerformance with the gateway's producer settings and record size; and single-event POSTs.
+ * ProducerPerformance with the gateway's producer settings and record size; single-event POSTs; and
+ * what verifying a bearer token costs them.
  */
 final class GatewayBench {
 
@@ -42,14 +44,24 @@ final class GatewayBench {
     private final BenchContext context;
     private final Stream stream;
     private final String gatewayUrl;
+    private final String bearer;
+    private final String untrustedBearer = "Bearer " + JwtIssuer.untrusted().token("produce:*");
     private final String bootstrapServers;
     private final List<String> bodies = new ArrayList<>();
 
+    /**
+     * @param token a bearer token granting {@code produce:transactions}: every POST is verified
+     */
     GatewayBench(
-            BenchContext context, FeatureSpec spec, String gatewayUrl, String bootstrapServers) {
+            BenchContext context,
+            FeatureSpec spec,
+            String gatewayUrl,
+            String token,
+            String bootstrapServers) {
         this.context = context;
         this.stream = spec.stream(STREAM).orElseThrow();
         this.gatewayUrl = gatewayUrl;
+        this.bearer = "Bearer " + token;
         this.bootstrapServers = bootstrapServers;
         for (int b = 0; b < 8; b++) {
             StringBuilder body = new StringBuilder();
@@ -109,6 +121,7 @@ final class GatewayBench {
                         "single-event POSTs, " + SINGLE_CONCURRENCY + " in flight, p99",
                         singles.millis(99),
                         "ms"));
+        figures.addAll(tokenCost(singles));
         if (batches.errors() + singles.errors() > 0) {
             figures.add(
                     Figure.info(SECTION, "failed POSTs", batches.errors() + singles.errors(), ""));
@@ -116,8 +129,51 @@ final class GatewayBench {
         return figures;
     }
 
+    /**
+     * The cost of verifying a token, side by side in the same conditions: single-event POSTs
+     * refused 401 before any verification (no token) against POSTs refused 401 after verifying the
+     * token's RS256 signature (signed by another key: parsed and verified in full, then refused at
+     * the same point). The difference, per request, as a share of an accepted single-event POST's
+     * time.
+     */
+    private List<Figure> tokenCost(HttpLoad.Result singles) throws InterruptedException {
+        HttpLoad.Result anonymous =
+                context.http()
+                        .closedLoop(() -> single(null), SINGLE_CONCURRENCY, context.seconds(5));
+        HttpLoad.Result verified =
+                context.http()
+                        .closedLoop(
+                                () -> single(untrustedBearer),
+                                SINGLE_CONCURRENCY,
+                                context.seconds(5));
+        double share =
+                singles.perSecond()
+                        * (1 / verified.answeredPerSecond() - 1 / anonymous.answeredPerSecond());
+        return List.of(
+                Figure.info(
+                        SECTION,
+                        "POSTs refused 401 without a token (nothing verified), "
+                                + SINGLE_CONCURRENCY
+                                + " in flight",
+                        anonymous.answeredPerSecond(),
+                        "req/s"),
+                Figure.info(
+                        SECTION,
+                        "POSTs refused 401 after verifying the token's RS256 signature, "
+                                + SINGLE_CONCURRENCY
+                                + " in flight",
+                        verified.answeredPerSecond(),
+                        "req/s"),
+                Figure.info(
+                        SECTION,
+                        "token verification, share of a single-event POST's time",
+                        100 * share,
+                        "%"));
+    }
+
     private HttpRequest batch() {
         return HttpRequest.newBuilder(URI.create(gatewayUrl + "/v1/events/" + STREAM))
+                .header("Authorization", bearer)
                 .header("Content-Type", "application/x-ndjson")
                 .POST(
                         HttpRequest.BodyPublishers.ofString(
@@ -126,10 +182,19 @@ final class GatewayBench {
     }
 
     private HttpRequest single() {
-        return HttpRequest.newBuilder(URI.create(gatewayUrl + "/v1/events/" + STREAM))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(event()))
-                .build();
+        return single(bearer);
+    }
+
+    /** A single-event POST with this {@code Authorization} header, or none. */
+    private HttpRequest single(String authorization) {
+        HttpRequest.Builder request =
+                HttpRequest.newBuilder(URI.create(gatewayUrl + "/v1/events/" + STREAM))
+                        .header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(event()));
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        return request.build();
     }
 
     /** One event of about 100 bytes of JSON. */

@@ -35,6 +35,11 @@ final class HttpLoad implements AutoCloseable {
             return completed / seconds;
         }
 
+        /** Answers of any status (refusals included) per second. */
+        double answeredPerSecond() {
+            return (completed + errors) / seconds;
+        }
+
         double millis(double percentile) {
             return latencyMicros.getValueAtPercentile(percentile) / 1000.0;
         }

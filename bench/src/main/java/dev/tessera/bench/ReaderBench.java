@@ -34,14 +34,20 @@ final class ReaderBench {
     private final BenchContext context;
     private final FeatureSpec spec;
     private final String readerUrl;
+    private final String bearer;
     private final int redisPort;
     private final int ids;
     private final List<Feature> features;
 
-    ReaderBench(BenchContext context, FeatureSpec spec, String readerUrl, int redisPort) {
+    /**
+     * @param token a bearer token granting {@code read:user}
+     */
+    ReaderBench(
+            BenchContext context, FeatureSpec spec, String readerUrl, String token, int redisPort) {
         this.context = context;
         this.spec = spec;
         this.readerUrl = readerUrl;
+        this.bearer = "Bearer " + token;
         this.redisPort = redisPort;
         this.ids = context.count(10_000, 200);
         this.features = spec.group(GROUP).orElseThrow().features();
@@ -153,6 +159,7 @@ final class ReaderBench {
                                         + id(ThreadLocalRandom.current().nextInt(ids))
                                         + "?names="
                                         + names))
+                .header("Authorization", bearer)
                 .GET()
                 .build();
     }
@@ -170,6 +177,7 @@ final class ReaderBench {
         }
         body.append("]}");
         return HttpRequest.newBuilder(URI.create(readerUrl + "/v1/features/user"))
+                .header("Authorization", bearer)
                 .header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body.toString()))
                 .build();

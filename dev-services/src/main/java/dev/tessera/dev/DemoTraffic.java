@@ -31,13 +31,18 @@ public final class DemoTraffic implements Runnable {
 
     private final FeatureSpec spec;
     private final String gatewayUrl;
+    private final String token;
     private final HttpClient http = HttpClient.newHttpClient();
     private final Random random = new Random();
     private long sent;
 
-    public DemoTraffic(FeatureSpec spec, String gatewayUrl) {
+    /**
+     * @param token a bearer token granting {@code produce:*} (or every stream of the spec)
+     */
+    public DemoTraffic(FeatureSpec spec, String gatewayUrl, String token) {
         this.spec = spec;
         this.gatewayUrl = gatewayUrl;
+        this.token = token;
     }
 
     @Override
@@ -159,6 +164,7 @@ public final class DemoTraffic implements Runnable {
         HttpRequest request =
                 HttpRequest.newBuilder(URI.create(gatewayUrl + "/v1/events/" + stream.name()))
                         .header("Content-Type", "application/x-ndjson")
+                        .header("Authorization", "Bearer " + token)
                         .POST(HttpRequest.BodyPublishers.ofString(ndjson))
                         .build();
         try {

@@ -38,6 +38,7 @@ public final class LocalPipeline implements AutoCloseable {
      * Every port of the pipeline; 0 means a free one.
      *
      * @param flinkMetrics the port of the Flink job's Prometheus reporter
+     * @param gatewayManagement the gateway's management interface (health, metrics), and so on
      */
     public record Ports(
             int kafka,
@@ -47,11 +48,14 @@ public final class LocalPipeline implements AutoCloseable {
             int flinkMetrics,
             int gateway,
             int reader,
-            int writer) {
+            int writer,
+            int gatewayManagement,
+            int readerManagement,
+            int writerManagement) {
 
         /** The fixed ports of {@code ./run.sh}. */
         public static Ports defaults() {
-            return new Ports(9092, 8085, 6379, 8081, 9249, 8080, 8082, 8083);
+            return new Ports(9092, 8085, 6379, 8081, 9249, 8080, 8082, 8083, 9080, 9082, 9083);
         }
 
         /** Free ports, for tests. */
@@ -60,6 +64,9 @@ public final class LocalPipeline implements AutoCloseable {
                     0,
                     0,
                     0,
+                    FreePorts.pick(),
+                    FreePorts.pick(),
+                    FreePorts.pick(),
                     FreePorts.pick(),
                     FreePorts.pick(),
                     FreePorts.pick(),
@@ -81,6 +88,10 @@ public final class LocalPipeline implements AutoCloseable {
     static final int PARTITIONS = 2;
 
     private static final Duration START_TIMEOUT = Duration.ofSeconds(120);
+
+    /** How long the tokens written for {@code ./run.sh} stay valid. */
+    static final Duration TOKEN_LIFETIME = Duration.ofDays(365);
+
     private static final HttpClient HTTP =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -90,6 +101,9 @@ public final class LocalPipeline implements AutoCloseable {
     private final Ports ports;
     private final Endpoints endpoints;
     private final LocalInfra infra;
+    private final JwtIssuer jwt;
+    private final String producerToken;
+    private final String readerToken;
 
     /** The running services by module name. */
     private final Map<String, ChildProcess> services = new LinkedHashMap<>();
@@ -109,6 +123,11 @@ public final class LocalPipeline implements AutoCloseable {
         this.ports = ports;
         this.endpoints = endpoints;
         this.infra = infra;
+        // The key pair is kept with the data, so tokens written by an earlier run stay valid.
+        this.jwt = JwtIssuer.loadOrCreate(this.dataDir.resolve("jwt"));
+        this.producerToken =
+                read(jwt.writeToken(producerTokenFile(), TOKEN_LIFETIME, "produce:*")).trim();
+        this.readerToken = read(jwt.writeToken(readerTokenFile(), TOKEN_LIFETIME, "read:*")).trim();
     }
 
     /**
@@ -215,8 +234,39 @@ public final class LocalPipeline implements AutoCloseable {
         return "http://localhost:" + ports.reader();
     }
 
-    public String writerUrl() {
-        return "http://localhost:" + ports.writer();
+    /** The root ({@code /q}) of a service's management interface: health and metrics. */
+    public String managementUrl(String module) {
+        int port =
+                switch (module) {
+                    case "ingest-gateway" -> ports.gatewayManagement();
+                    case "feature-writer" -> ports.writerManagement();
+                    case "feature-reader" -> ports.readerManagement();
+                    default -> throw new IllegalArgumentException("no service " + module);
+                };
+        return "http://localhost:" + port + "/q";
+    }
+
+    /** The issuer of the tokens the gateway and the reader trust, for tests that vary them. */
+    public JwtIssuer jwt() {
+        return jwt;
+    }
+
+    /** A bearer token granting {@code produce:*}, valid for a year. */
+    public String producerToken() {
+        return producerToken;
+    }
+
+    /** A bearer token granting {@code read:*}, valid for a year. */
+    public String readerToken() {
+        return readerToken;
+    }
+
+    public Path producerTokenFile() {
+        return dataDir.resolve("tokens/producer.jwt");
+    }
+
+    public Path readerTokenFile() {
+        return dataDir.resolve("tokens/reader.jwt");
     }
 
     public String flinkUrl() {
@@ -318,10 +368,11 @@ public final class LocalPipeline implements AutoCloseable {
                         "kafka.bootstrap.servers", endpoints.bootstrapServers(),
                         "apicurio.registry.url", endpoints.registryUrl());
         Map<String, String> redis = Map.of("quarkus.redis.hosts", endpoints.redisUri());
+        Map<String, String> auth = jwt.serviceConfig();
         switch (module) {
-            case "ingest-gateway" -> startService(module, ports.gateway(), kafka);
+            case "ingest-gateway" -> startService(module, ports.gateway(), merge(kafka, auth));
             case "feature-writer" -> startService(module, ports.writer(), merge(kafka, redis));
-            case "feature-reader" -> startService(module, ports.reader(), redis);
+            case "feature-reader" -> startService(module, ports.reader(), merge(redis, auth));
             default -> throw new IllegalArgumentException("no service " + module);
         }
     }
@@ -334,13 +385,15 @@ public final class LocalPipeline implements AutoCloseable {
         }
         List<String> command = new ArrayList<>(List.of(java(), "-Xmx256m"));
         command.add("-Dquarkus.http.port=" + port);
+        String management = managementUrl(module);
+        command.add("-Dquarkus.management.port=" + URI.create(management).getPort());
         command.add("-Dtessera.spec-path=" + spec);
         config.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.addAll(List.of("-jar", jar.toString()));
         ChildProcess service =
                 ChildProcess.start(command, dataDir.resolve("logs/" + module + ".log"));
         services.put(module, service);
-        awaitReady(module, service, "http://localhost:" + port + "/q/health/ready", body -> true);
+        awaitReady(module, service, management + "/health/ready", body -> true);
     }
 
     private static void awaitReady(
@@ -435,17 +488,20 @@ public final class LocalPipeline implements AutoCloseable {
                 Tessera is up (logs in %s):
                   ingest-gateway   %s/v1/events/{stream}
                   feature-reader   %s/v1/features/{entity}/{id}
-                  feature-writer   %s/q/health
                   Flink web UI     %s
                   Kafka            %s
                   schema registry  %s
                   Redis            %s
-                Health: /q/health on each service. Prometheus metrics:
-                  ingest-gateway   %s/q/metrics
-                  feature-writer   %s/q/metrics
-                  feature-reader   %s/q/metrics
+                Bearer tokens (valid for a year; the key pair is in %s):
+                  produce:*        %s
+                  read:*           %s
+                  e.g. curl -H "Authorization: Bearer $(cat %s)" %s/v1/features/user/user-1
+                Health (/health) and Prometheus metrics (/metrics), no token needed:
+                  ingest-gateway   %s
+                  feature-writer   %s
+                  feature-reader   %s
                   Flink job        %s
-                OpenAPI: /q/openapi and /q/swagger-ui on the gateway and the reader.
+                OpenAPI: /openapi under the gateway's and the reader's management root.
                 The job checkpoints to %s and resumes from there when restarted;
                 ./run.sh --stop-with-savepoint stops it with a savepoint in %s.
                 Ctrl-C stops everything.
@@ -453,20 +509,27 @@ public final class LocalPipeline implements AutoCloseable {
                 pipeline.dataDir.resolve("logs"),
                 pipeline.gatewayUrl(),
                 pipeline.readerUrl(),
-                pipeline.writerUrl(),
                 pipeline.flinkUrl(),
                 pipeline.endpoints.bootstrapServers(),
                 pipeline.endpoints.registryUrl(),
                 pipeline.endpoints.redisUri(),
-                pipeline.gatewayUrl(),
-                pipeline.writerUrl(),
+                pipeline.dataDir.resolve("jwt"),
+                pipeline.producerTokenFile(),
+                pipeline.readerTokenFile(),
+                pipeline.readerTokenFile(),
                 pipeline.readerUrl(),
+                pipeline.managementUrl("ingest-gateway"),
+                pipeline.managementUrl("feature-writer"),
+                pipeline.managementUrl("feature-reader"),
                 pipeline.flinkMetricsUrl(),
                 pipeline.checkpointDir(),
                 pipeline.savepointDir());
         if (demo) {
             DemoTraffic traffic =
-                    new DemoTraffic(SpecParser.parse(specFile), pipeline.gatewayUrl());
+                    new DemoTraffic(
+                            SpecParser.parse(specFile),
+                            pipeline.gatewayUrl(),
+                            pipeline.producerToken());
             Thread demoThread = new Thread(traffic, "tessera-demo");
             demoThread.setDaemon(true);
             demoThread.start();

@@ -1,12 +1,14 @@
 package dev.tessera.dev;
 
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
  * Real Kafka, Redis and the dev schema registry for {@code @QuarkusTest}s:
  * {@code @QuarkusTestResource(TesseraTestResources.class)} (or {@code @WithTestResource}). The
- * returned configuration is {@link LocalInfra#config()}.
+ * returned configuration is {@link LocalInfra#config()}, and {@link JwtIssuer#serviceConfig()} of a
+ * key pair in its data directory, so the services trust {@link #jwt()}'s tokens.
  *
  * <p>Quarkus creates this class itself, so the running infrastructure is reachable through static
  * accessors, for tests that need an Admin client or to stop Redis.
@@ -14,12 +16,16 @@ import java.util.Map;
 public final class TesseraTestResources implements QuarkusTestResourceLifecycleManager {
 
     private static volatile LocalInfra infra;
+    private static volatile JwtIssuer jwt;
 
     @Override
     public Map<String, String> start() {
         LocalInfra started = LocalInfra.start();
         infra = started;
-        return started.config();
+        jwt = JwtIssuer.loadOrCreate(started.dataDir().resolve("jwt"));
+        Map<String, String> config = new LinkedHashMap<>(started.config());
+        config.putAll(jwt.serviceConfig());
+        return config;
     }
 
     @Override
@@ -42,6 +48,12 @@ public final class TesseraTestResources implements QuarkusTestResourceLifecycleM
                             + " @QuarkusTestResource(TesseraTestResources.class)");
         }
         return running;
+    }
+
+    /** Mints the bearer tokens the services under test trust. */
+    public static JwtIssuer jwt() {
+        infra();
+        return jwt;
     }
 
     public static KafkaBroker kafka() {

@@ -34,6 +34,7 @@ class TesseraTestResourcesTest {
                             registryUrl)
                     .containsEntry("apicurio.registry.url", registryUrl)
                     .containsEntry("quarkus.devservices.enabled", "false")
+                    .containsAllEntriesOf(TesseraTestResources.jwt().serviceConfig())
                     .doesNotContainKeys("tessera.test.redis-port");
 
             TesseraTestResources.kafka().createTopic("t", 1, Map.of());

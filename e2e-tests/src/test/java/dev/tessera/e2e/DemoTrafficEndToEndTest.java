@@ -38,7 +38,8 @@ class DemoTrafficEndToEndTest {
     @Test
     void demoTrafficMakesEveryExampleFeaturePresent() throws Exception {
         FeatureSpec spec = SpecParser.parse(ROOT.resolve("features.yaml"));
-        DemoTraffic traffic = new DemoTraffic(spec, pipeline.gatewayUrl());
+        DemoTraffic traffic =
+                new DemoTraffic(spec, pipeline.gatewayUrl(), pipeline.producerToken());
         traffic.postHistory();
         traffic.postLive(); // moves event time past the sessions of the history
 
@@ -70,6 +71,7 @@ class DemoTrafficEndToEndTest {
                 HTTP.send(
                         HttpRequest.newBuilder(
                                         URI.create(pipeline.readerUrl() + "/v1/features/user"))
+                                .header("Authorization", "Bearer " + pipeline.readerToken())
                                 .header("Content-Type", "application/json")
                                 .POST(
                                         HttpRequest.BodyPublishers.ofString(

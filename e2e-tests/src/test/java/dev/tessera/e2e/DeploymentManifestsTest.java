@@ -78,6 +78,133 @@ class DeploymentManifestsTest {
         assertThat(args.get(args.indexOf("--bootstrap-servers") + 1)).isEqualTo(bootstrap);
     }
 
+    @Test
+    void probesAndPrometheusUseTheManagementPortWhichNoServiceExposes() {
+        for (String service : SERVICES) {
+            Map<String, Object> template = map(map(deployment(service), "spec"), "template");
+            Map<String, Object> container = list(map(template, "spec"), "containers").get(0);
+            int management = containerPort(container, "management");
+            assertThat(map(map(container, "livenessProbe"), "httpGet").get("port"))
+                    .as(service)
+                    .isEqualTo(management);
+            assertThat(map(map(container, "readinessProbe"), "httpGet").get("port"))
+                    .as(service)
+                    .isEqualTo(management);
+            assertThat(map(map(template, "metadata"), "annotations"))
+                    .as(service)
+                    .containsEntry("prometheus.io/port", Integer.toString(management))
+                    .containsEntry("prometheus.io/path", "/q/metrics");
+            for (Map<String, Object> exposed : ofKind("Service")) {
+                if (service.equals(name(exposed))) {
+                    assertThat(list(map(exposed, "spec"), "ports"))
+                            .extracting(port -> port.get("targetPort"))
+                            .as(service)
+                            .doesNotContain(management);
+                }
+            }
+        }
+    }
+
+    @Test
+    void theGatewayAndTheReaderVerifyTokensWithTheKeyOfTheSecret() {
+        Map<String, Object> auth =
+                map(
+                        ofKind("ConfigMap").stream()
+                                .filter(m -> name(m).equals("tessera-auth"))
+                                .findFirst()
+                                .orElseThrow(),
+                        "data");
+        assertThat(auth)
+                .containsKeys(
+                        "MP_JWT_VERIFY_PUBLICKEY_LOCATION",
+                        "MP_JWT_VERIFY_ISSUER",
+                        "MP_JWT_VERIFY_AUDIENCES");
+        for (String service : List.of("ingest-gateway", "feature-reader")) {
+            Map<String, Object> pod =
+                    map(map(map(deployment(service), "spec"), "template"), "spec");
+            Map<String, Object> container = list(pod, "containers").get(0);
+            assertThat(list(container, "envFrom"))
+                    .as(service)
+                    .contains(Map.of("configMapRef", Map.of("name", "tessera-auth")));
+            String volume =
+                    list(pod, "volumes").stream()
+                            .filter(v -> v.containsKey("secret"))
+                            .filter(v -> map(v, "secret").get("secretName").equals("tessera-jwt"))
+                            .map(v -> (String) v.get("name"))
+                            .findFirst()
+                            .orElseThrow();
+            String mountPath =
+                    list(container, "volumeMounts").stream()
+                            .filter(m -> m.get("name").equals(volume))
+                            .map(m -> (String) m.get("mountPath"))
+                            .findFirst()
+                            .orElseThrow();
+            assertThat((String) auth.get("MP_JWT_VERIFY_PUBLICKEY_LOCATION"))
+                    .as(service)
+                    .startsWith(mountPath + "/");
+        }
+    }
+
+    @Test
+    void everyServiceHasANetworkPolicyOpeningItsManagementPortToMonitoringOnly() {
+        for (String service : SERVICES) {
+            Map<String, Object> policy =
+                    ofKind("NetworkPolicy").stream()
+                            .filter(
+                                    p ->
+                                            Map.of("app", service)
+                                                    .equals(
+                                                            map(map(p, "spec"), "podSelector")
+                                                                    .get("matchLabels")))
+                            .findFirst()
+                            .orElseThrow(
+                                    () -> new AssertionError("no NetworkPolicy of " + service));
+            Map<String, Object> spec = map(policy, "spec");
+            assertThat(spec.get("policyTypes")).isEqualTo(List.of("Ingress", "Egress"));
+            Map<String, Object> container =
+                    list(
+                                    map(map(map(deployment(service), "spec"), "template"), "spec"),
+                                    "containers")
+                            .get(0);
+            int management = containerPort(container, "management");
+            for (Map<String, Object> rule : list(spec, "ingress")) {
+                boolean toManagement =
+                        list(rule, "ports").stream()
+                                .anyMatch(port -> port.get("port").equals(management));
+                if (toManagement) {
+                    // Never open to all: only monitoring's pods may scrape it.
+                    assertThat(rule).as(service).containsKey("from");
+                    assertThat(list(rule, "from").toString()).as(service).contains("monitoring");
+                }
+            }
+        }
+        // The writer has no public API: no ingress rule without a source.
+        Map<String, Object> writer =
+                ofKind("NetworkPolicy").stream()
+                        .filter(p -> name(p).equals("feature-writer"))
+                        .findFirst()
+                        .orElseThrow();
+        assertThat(list(map(writer, "spec"), "ingress")).allMatch(r -> r.containsKey("from"));
+    }
+
+    static final List<String> SERVICES =
+            List.of("ingest-gateway", "feature-writer", "feature-reader");
+
+    private Map<String, Object> deployment(String name) {
+        return ofKind("Deployment").stream()
+                .filter(d -> name(d).equals(name))
+                .findFirst()
+                .orElseThrow();
+    }
+
+    private static int containerPort(Map<String, Object> container, String name) {
+        return list(container, "ports").stream()
+                .filter(port -> name.equals(port.get("name")))
+                .map(port -> (Integer) port.get("containerPort"))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no port named " + name));
+    }
+
     private List<String> names(String kind) {
         return ofKind(kind).stream().map(DeploymentManifestsTest::name).toList();
     }

@@ -63,8 +63,17 @@ final class ExamplePipeline implements BeforeAllCallback, AfterAllCallback {
         return pipeline.readerUrl();
     }
 
-    String writerUrl() {
-        return pipeline.writerUrl();
+    /** The root ({@code /q}) of a service's management interface: health and metrics. */
+    String managementUrl(String module) {
+        return pipeline.managementUrl(module);
+    }
+
+    String producerToken() {
+        return pipeline.producerToken();
+    }
+
+    String readerToken() {
+        return pipeline.readerToken();
     }
 
     String flinkMetricsUrl() {

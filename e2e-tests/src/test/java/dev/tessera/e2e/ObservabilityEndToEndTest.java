@@ -191,9 +191,9 @@ class ObservabilityEndToEndTest {
     private static PrometheusText scrape(ExportedMetrics.Part part) throws Exception {
         String url =
                 switch (part) {
-                    case GATEWAY -> pipeline.gatewayUrl() + "/q/metrics";
-                    case WRITER -> pipeline.writerUrl() + "/q/metrics";
-                    case READER -> pipeline.readerUrl() + "/q/metrics";
+                    case GATEWAY -> pipeline.managementUrl("ingest-gateway") + "/metrics";
+                    case WRITER -> pipeline.managementUrl("feature-writer") + "/metrics";
+                    case READER -> pipeline.managementUrl("feature-reader") + "/metrics";
                     case JOB -> pipeline.flinkMetricsUrl();
                 };
         HttpResponse<String> response = send(HttpRequest.newBuilder(URI.create(url)).build());
@@ -211,6 +211,7 @@ class ObservabilityEndToEndTest {
     static int post(String ndjson) throws IOException, InterruptedException {
         return send(HttpRequest.newBuilder(
                                 URI.create(pipeline.gatewayUrl() + "/v1/events/transactions"))
+                        .header("Authorization", "Bearer " + pipeline.producerToken())
                         .header("Content-Type", "application/x-ndjson")
                         .POST(HttpRequest.BodyPublishers.ofString(ndjson))
                         .build())
@@ -226,6 +227,7 @@ class ObservabilityEndToEndTest {
                                                         + "/v1/features/user/"
                                                         + user
                                                         + "?names=txn_count_5m"))
+                                .header("Authorization", "Bearer " + pipeline.readerToken())
                                 .build());
         assertThat(response.statusCode()).isEqualTo(200);
         return JSON.readTree(response.body());

@@ -218,6 +218,7 @@ class PipelineEndToEndTest {
                         HttpRequest.newBuilder(
                                         URI.create(
                                                 pipeline.gatewayUrl() + "/v1/events/transactions"))
+                                .header("Authorization", "Bearer " + pipeline.producerToken())
                                 .header("Content-Type", "application/json")
                                 .POST(
                                         HttpRequest.BodyPublishers.ofString(
@@ -263,6 +264,7 @@ class PipelineEndToEndTest {
             throws IOException, InterruptedException {
         HttpRequest.Builder request =
                 HttpRequest.newBuilder(URI.create(pipeline.gatewayUrl() + "/v1/events/" + stream))
+                        .header("Authorization", "Bearer " + pipeline.producerToken())
                         .header("Content-Type", "application/x-ndjson")
                         .POST(HttpRequest.BodyPublishers.ofString(ndjson));
         if (idempotencyKey != null) {
@@ -285,6 +287,7 @@ class PipelineEndToEndTest {
                                                         + user
                                                         + "?names="
                                                         + String.join(",", names)))
+                                .header("Authorization", "Bearer " + pipeline.readerToken())
                                 .build());
         assertThat(response.statusCode()).isEqualTo(200);
         return JSON.readTree(response.body());

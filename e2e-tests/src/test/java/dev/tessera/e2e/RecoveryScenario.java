@@ -268,6 +268,7 @@ record RecoveryScenario(
             return HTTP.send(
                     HttpRequest.newBuilder(
                                     URI.create(pipeline.gatewayUrl() + "/v1/events/transactions"))
+                            .header("Authorization", "Bearer " + pipeline.producerToken())
                             .header("Content-Type", "application/x-ndjson")
                             .POST(HttpRequest.BodyPublishers.ofString(ndjson))
                             .build(),

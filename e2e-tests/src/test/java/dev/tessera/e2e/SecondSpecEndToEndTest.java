@@ -65,6 +65,7 @@ class SecondSpecEndToEndTest {
                 HTTP.send(
                         HttpRequest.newBuilder(
                                         URI.create(pipeline.gatewayUrl() + "/v1/events/payments"))
+                                .header("Authorization", "Bearer " + pipeline.producerToken())
                                 .header("Content-Type", "application/x-ndjson")
                                 .POST(HttpRequest.BodyPublishers.ofString(payments))
                                 .build(),
@@ -95,7 +96,9 @@ class SecondSpecEndToEndTest {
     static JsonNode read(String path) throws Exception {
         HttpResponse<String> response =
                 HTTP.send(
-                        HttpRequest.newBuilder(URI.create(pipeline.readerUrl() + path)).build(),
+                        HttpRequest.newBuilder(URI.create(pipeline.readerUrl() + path))
+                                .header("Authorization", "Bearer " + pipeline.readerToken())
+                                .build(),
                         HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).isEqualTo(200);
         return JSON.readTree(response.body());
@@ -103,7 +106,9 @@ class SecondSpecEndToEndTest {
 
     static int status(String path) throws Exception {
         return HTTP.send(
-                        HttpRequest.newBuilder(URI.create(pipeline.readerUrl() + path)).build(),
+                        HttpRequest.newBuilder(URI.create(pipeline.readerUrl() + path))
+                                .header("Authorization", "Bearer " + pipeline.readerToken())
+                                .build(),
                         HttpResponse.BodyHandlers.discarding())
                 .statusCode();
     }

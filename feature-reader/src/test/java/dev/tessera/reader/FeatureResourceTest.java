@@ -19,6 +19,7 @@ import dev.tessera.spec.store.TileMerger;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import io.restassured.specification.RequestSpecification;
 import io.vertx.mutiny.redis.client.Redis;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -39,13 +40,19 @@ class FeatureResourceTest {
     @Inject Redis redisClient;
     @Inject FeatureSpec spec;
 
+    /** A request with a token that may read every entity. */
+    static RequestSpecification asReader() {
+        return given().auth().oauth2(TesseraTestResources.jwt().token("read:*"));
+    }
+
     @Test
     void servesStoredValuesWithStatusEventTimeAndAge() {
         String user = unique();
         long eventTime = System.currentTimeMillis() - 1_000;
         store(user, eventTime, 3L, 42.5);
 
-        given().get("/v1/features/user/{id}?names=txn_count_5m,txn_amount_sum_5m", user)
+        asReader()
+                .get("/v1/features/user/{id}?names=txn_count_5m,txn_amount_sum_5m", user)
                 .then()
                 .statusCode(200)
                 .body("entity", equalTo("user"))
@@ -82,7 +89,8 @@ class FeatureResourceTest {
                                 1,
                                 Map.of("time_since_last_txn_s", lastTxn))));
 
-        given().get(
+        asReader()
+                .get(
                         "/v1/features/user/{id}"
                                 + "?names=views_by_category,last_10_actions,time_since_last_txn_s",
                         user)
@@ -103,7 +111,8 @@ class FeatureResourceTest {
         // The example group has no stale_after, so its TTL of one day applies.
         store(user, System.currentTimeMillis() - Duration.ofHours(25).toMillis(), 1L, 1.0);
 
-        given().get("/v1/features/user/{id}?names=txn_count_5m", user)
+        asReader()
+                .get("/v1/features/user/{id}?names=txn_count_5m", user)
                 .then()
                 .statusCode(200)
                 .body("features.txn_count_5m.value", equalTo(1))
@@ -112,7 +121,8 @@ class FeatureResourceTest {
 
     @Test
     void anUnknownIdHasMissingFeatures() {
-        given().get("/v1/features/user/{id}", unique())
+        asReader()
+                .get("/v1/features/user/{id}", unique())
                 .then()
                 .statusCode(200)
                 .body("features.txn_count_5m.status", equalTo("MISSING"))
@@ -130,7 +140,8 @@ class FeatureResourceTest {
         store(a, System.currentTimeMillis(), 2L, 20.0);
         store(b, System.currentTimeMillis(), 5L, 50.0);
 
-        given().contentType(ContentType.JSON)
+        asReader()
+                .contentType(ContentType.JSON)
                 .body(Map.of("ids", List.of(b, unknown, a), "names", List.of("txn_count_5m")))
                 .post("/v1/features/user")
                 .then()
@@ -144,7 +155,8 @@ class FeatureResourceTest {
 
     @Test
     void anUnknownFeatureIsA400Problem() {
-        given().get("/v1/features/user/u1?names=txn_count_5m,txn_count_6m")
+        asReader()
+                .get("/v1/features/user/u1?names=txn_count_5m,txn_count_6m")
                 .then()
                 .statusCode(400)
                 .contentType("application/problem+json")
@@ -153,7 +165,8 @@ class FeatureResourceTest {
 
     @Test
     void anUnknownEntityIsA404Problem() {
-        given().get("/v1/features/merchant/m1")
+        asReader()
+                .get("/v1/features/merchant/m1")
                 .then()
                 .statusCode(404)
                 .contentType("application/problem+json")
@@ -164,7 +177,8 @@ class FeatureResourceTest {
     void answers503WhileRedisIsDownAndRecoversByItself() {
         TesseraTestResources.redis().stop();
         try {
-            given().get("/v1/features/user/u1")
+            asReader()
+                    .get("/v1/features/user/u1")
                     .then()
                     .statusCode(503)
                     .contentType("application/problem+json");
@@ -172,7 +186,7 @@ class FeatureResourceTest {
             TesseraTestResources.redis().start();
         }
         await().atMost(Duration.ofSeconds(20))
-                .untilAsserted(() -> given().get("/v1/features/user/u1").then().statusCode(200));
+                .untilAsserted(() -> asReader().get("/v1/features/user/u1").then().statusCode(200));
     }
 
     @Test
@@ -183,7 +197,8 @@ class FeatureResourceTest {
         storeTile(user, now - Duration.ofMinutes(2).toMillis(), 5.0);
         storeTile(user, now - Duration.ofMinutes(90).toMillis(), 1000.0); // outside the hour
 
-        given().get(
+        asReader()
+                .get(
                         "/v1/features/user/{id}?names=txn_amount_sum_1h,large_txn_count_1h,txn_amount_min_1h",
                         user)
                 .then()

@@ -9,20 +9,46 @@ import static org.hamcrest.Matchers.equalTo;
 import dev.tessera.dev.PrometheusText;
 import dev.tessera.dev.TesseraTestResources;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.time.Duration;
 import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 
-/** Health, Prometheus metrics and the OpenAPI document of the reader, on a real redis-server. */
+/**
+ * Health, Prometheus metrics and the OpenAPI document of the reader, on a real redis-server, served
+ * on the management port without a token.
+ */
 @QuarkusTest
 @QuarkusTestResource(TesseraTestResources.class)
 class ObservabilityTest {
 
+    // The management interface, where health, metrics and OpenAPI need no token (under its /q).
+    @TestHTTPResource(value = "/health/ready", management = true)
+    String readiness;
+
+    @TestHTTPResource(value = "/health/live", management = true)
+    String liveness;
+
+    @TestHTTPResource(value = "/metrics", management = true)
+    String metrics;
+
+    @TestHTTPResource(value = "/openapi", management = true)
+    String openapi;
+
+    @TestHTTPResource(value = "/swagger-ui/", management = true)
+    String swaggerUi;
+
+    @Test
+    void healthAndMetricsAreNotOnThePublicPort() {
+        given().get("/q/health/ready").then().statusCode(404);
+        given().get("/q/metrics").then().statusCode(404);
+    }
+
     @Test
     void readinessGoesDownWithRedisAndUpWhenItReturns() {
-        given().get("/q/health/ready").then().statusCode(200).body("status", equalTo("UP"));
+        given().get(readiness).then().statusCode(200).body("status", equalTo("UP"));
         double errorsBefore = scrape().sum("tessera_reader_redis_errors_total", Map.of());
 
         TesseraTestResources.redis().stop();
@@ -30,13 +56,13 @@ class ObservabilityTest {
             await().atMost(Duration.ofSeconds(20))
                     .untilAsserted(
                             () ->
-                                    given().get("/q/health/ready")
+                                    given().get(readiness)
                                             .then()
                                             .statusCode(503)
                                             .body("status", equalTo("DOWN")));
-            given().get("/v1/features/user/u1").then().statusCode(503);
+            FeatureResourceTest.asReader().get("/v1/features/user/u1").then().statusCode(503);
             // Liveness is not Redis': restarting the reader would not bring Redis back.
-            given().get("/q/health/live").then().statusCode(200);
+            given().get(liveness).then().statusCode(200);
             assertThat(scrape().sum("tessera_reader_redis_errors_total", Map.of()))
                     .isGreaterThanOrEqualTo(errorsBefore + 1);
         } finally {
@@ -45,7 +71,7 @@ class ObservabilityTest {
         await().atMost(Duration.ofSeconds(20))
                 .untilAsserted(
                         () ->
-                                given().get("/q/health/ready")
+                                given().get(readiness)
                                         .then()
                                         .statusCode(200)
                                         .body("status", equalTo("UP")));
@@ -57,10 +83,12 @@ class ObservabilityTest {
         Map<String, String> getOne = Map.of("endpoint", "get_one");
         PrometheusText before = scrape();
 
-        given().get("/v1/features/user/{id}?names=txn_count_5m", UUID.randomUUID().toString())
+        FeatureResourceTest.asReader()
+                .get("/v1/features/user/{id}?names=txn_count_5m", UUID.randomUUID().toString())
                 .then()
                 .statusCode(200);
-        given().contentType("application/json")
+        FeatureResourceTest.asReader()
+                .contentType("application/json")
                 .body("{\"ids\": [\"a\", \"b\"], \"names\": [\"txn_count_5m\"]}")
                 .post("/v1/features/user")
                 .then()
@@ -87,15 +115,14 @@ class ObservabilityTest {
 
     @Test
     void publishesTheOpenApiDocumentAndSwaggerUi() {
-        given().get("/q/openapi")
+        given().get(openapi)
                 .then()
                 .statusCode(200)
                 .body(containsString("/v1/features/{entity}/{id}"));
-        given().get("/q/swagger-ui/").then().statusCode(200);
+        given().get(swaggerUi).then().statusCode(200);
     }
 
-    private static PrometheusText scrape() {
-        return new PrometheusText(
-                given().get("/q/metrics").then().statusCode(200).extract().asString());
+    private PrometheusText scrape() {
+        return new PrometheusText(given().get(metrics).then().statusCode(200).extract().asString());
     }
 }

@@ -1,6 +1,5 @@
 package dev.tessera.reader;
 
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -76,7 +75,8 @@ class RollingReadTest {
                         Clock.fixed(Instant.ofEpochMilli(asOf), ZoneOffset.UTC), Clock.class);
                 JsonNode features =
                         JSON.readTree(
-                                        given().get("/v1/features/user/{id}", user)
+                                        FeatureResourceTest.asReader()
+                                                .get("/v1/features/user/{id}", user)
                                                 .then()
                                                 .statusCode(200)
                                                 .extract()

@@ -9,6 +9,7 @@ import static org.hamcrest.Matchers.hasItems;
 
 import dev.tessera.dev.TesseraTestResources;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import java.time.Duration;
 import org.junit.jupiter.api.Test;
@@ -18,9 +19,16 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(TesseraTestResources.class)
 class ReadinessTest {
 
+    // On the management interface (under its /q).
+    @TestHTTPResource(value = "/health/ready", management = true)
+    String readiness;
+
+    @TestHTTPResource(value = "/metrics", management = true)
+    String metrics;
+
     @Test
     void readinessChecksKafkaRedisAndTheRegistryAndFollowsRedis() {
-        given().get("/q/health/ready")
+        given().get(readiness)
                 .then()
                 .statusCode(200)
                 .body("status", equalTo("UP"))
@@ -33,7 +41,7 @@ class ReadinessTest {
             await().atMost(Duration.ofSeconds(20))
                     .untilAsserted(
                             () ->
-                                    given().get("/q/health/ready")
+                                    given().get(readiness)
                                             .then()
                                             .statusCode(503)
                                             .body("status", equalTo("DOWN")));
@@ -41,12 +49,12 @@ class ReadinessTest {
             TesseraTestResources.redis().start();
         }
         await().atMost(Duration.ofSeconds(20))
-                .untilAsserted(() -> given().get("/q/health/ready").then().statusCode(200));
+                .untilAsserted(() -> given().get(readiness).then().statusCode(200));
     }
 
     @Test
     void exportsPrometheusMetrics() {
-        given().get("/q/metrics")
+        given().get(metrics)
                 .then()
                 .statusCode(200)
                 .body(containsString("tessera_writer_group_update_interval_seconds"))

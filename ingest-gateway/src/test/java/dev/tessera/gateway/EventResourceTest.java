@@ -12,6 +12,7 @@ import dev.tessera.gateway.rest.EventResource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
+import io.restassured.specification.RequestSpecification;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
@@ -31,7 +32,8 @@ class EventResourceTest {
     @Test
     void acceptsOneEventAndProducesItAsAvroKeyedByEntityId() {
         String user = unique("user");
-        given().contentType(ContentType.JSON)
+        asProducer()
+                .contentType(ContentType.JSON)
                 .body(
                         """
                         {"user_id": "%s", "amount": 12.5, "merchant": "books", "ts": "2026-01-31T12:00:00Z"}
@@ -54,7 +56,8 @@ class EventResourceTest {
     @Test
     void acceptsArraysAndNdjson() {
         String user = unique("user");
-        given().contentType(ContentType.JSON)
+        asProducer()
+                .contentType(ContentType.JSON)
                 .body(
                         "[%s, %s]"
                                 .formatted(
@@ -64,7 +67,8 @@ class EventResourceTest {
                 .then()
                 .statusCode(202)
                 .body("accepted", equalTo(2));
-        given().contentType(EventResource.NDJSON)
+        asProducer()
+                .contentType(EventResource.NDJSON)
                 .body(
                         bytes(
                                 event(user, 3.0, 1_700_000_002_000L)
@@ -84,7 +88,8 @@ class EventResourceTest {
     @Test
     void refusesTheWholeRequestWhenOneEventIsInvalidAndProducesNothing() {
         String user = unique("user");
-        given().contentType(ContentType.JSON)
+        asProducer()
+                .contentType(ContentType.JSON)
                 .body(
                         """
                         [%s,
@@ -111,7 +116,8 @@ class EventResourceTest {
 
         // A later valid event of the same user arrives alone: nothing of the refused request was
         // produced.
-        given().contentType(ContentType.JSON)
+        asProducer()
+                .contentType(ContentType.JSON)
                 .body(event(user, 99.0, 1_700_000_009_000L))
                 .post("/v1/events/transactions")
                 .then()
@@ -126,7 +132,8 @@ class EventResourceTest {
         String user = unique("user");
         long now = System.currentTimeMillis();
         long tenYears = Duration.ofDays(3650).toMillis();
-        given().contentType(ContentType.JSON)
+        asProducer()
+                .contentType(ContentType.JSON)
                 .body("[%s, %s]".formatted(event(user, 1.0, now), event(user, 2.0, now + tenYears)))
                 .post("/v1/events/transactions")
                 .then()
@@ -141,7 +148,8 @@ class EventResourceTest {
                 .body("errors[0].reason", containsString("at most 1m ahead (max_future)"));
 
         // Within the bound (the clocks of producers and gateway differ a little) is accepted.
-        given().contentType(ContentType.JSON)
+        asProducer()
+                .contentType(ContentType.JSON)
                 .body(event(user, 3.0, now + 30_000))
                 .post("/v1/events/transactions")
                 .then()
@@ -158,7 +166,8 @@ class EventResourceTest {
                 "[%s, {\"event_id\": \"mine\", \"user_id\": \"%s\", \"amount\": 2.0, \"merchant\": \"m\", \"ts\": 1}]"
                         .formatted(event(user, 1.0, 1L), user);
         for (int attempt = 0; attempt < 2; attempt++) {
-            given().contentType(ContentType.JSON)
+            asProducer()
+                    .contentType(ContentType.JSON)
                     .header(EventResource.IDEMPOTENCY_KEY, "order-" + user)
                     .body(body)
                     .post("/v1/events/transactions")
@@ -173,7 +182,8 @@ class EventResourceTest {
 
     @Test
     void malformedJsonIsA400Problem() {
-        given().contentType(EventResource.NDJSON)
+        asProducer()
+                .contentType(EventResource.NDJSON)
                 .body(bytes(event("u", 1.0, 1L) + "\n{not json\n"))
                 .post("/v1/events/transactions")
                 .then()
@@ -185,7 +195,8 @@ class EventResourceTest {
 
     @Test
     void unknownStreamIs404() {
-        given().contentType(ContentType.JSON)
+        asProducer()
+                .contentType(ContentType.JSON)
                 .body("{}")
                 .post("/v1/events/refunds")
                 .then()
@@ -197,7 +208,8 @@ class EventResourceTest {
     @Test
     void tooManyEventsIs413() {
         String many = (event("u", 1.0, 1L) + "\n").repeat(10_001);
-        given().contentType(EventResource.NDJSON)
+        asProducer()
+                .contentType(EventResource.NDJSON)
                 .body(bytes(many))
                 .post("/v1/events/transactions")
                 .then()
@@ -209,12 +221,18 @@ class EventResourceTest {
     @Test
     void tooLargeBodyIs413() {
         String padding = "x".repeat(6 * 1024 * 1024);
-        given().contentType(ContentType.JSON)
+        asProducer()
+                .contentType(ContentType.JSON)
                 .body("{\"user_id\": \"" + padding + "\"}")
                 .post("/v1/events/transactions")
                 .then()
                 .statusCode(413)
                 .contentType("application/problem+json");
+    }
+
+    /** A request with a token that may produce every stream. */
+    static RequestSpecification asProducer() {
+        return given().auth().oauth2(TesseraTestResources.jwt().token("produce:*"));
     }
 
     static String event(String user, double amount, long ts) {

@@ -1,6 +1,5 @@
 package dev.tessera.gateway;
 
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
@@ -30,7 +29,8 @@ class KafkaOutageTest {
         String user = EventResourceTest.unique("user");
         TesseraTestResources.kafka().stop();
         try {
-            given().contentType(ContentType.JSON)
+            EventResourceTest.asProducer()
+                    .contentType(ContentType.JSON)
                     .body(EventResourceTest.event(user, 1.0, 1_700_000_000_000L))
                     .post("/v1/events/transactions")
                     .then()
@@ -46,7 +46,8 @@ class KafkaOutageTest {
                 .pollInterval(Duration.ofSeconds(1))
                 .until(
                         () ->
-                                given().contentType(ContentType.JSON)
+                                EventResourceTest.asProducer()
+                                        .contentType(ContentType.JSON)
                                         .body(
                                                 EventResourceTest.event(
                                                         user, 2.0, 1_700_000_001_000L))
@@ -71,7 +72,8 @@ class KafkaOutageTest {
                             for (int i = 0; posting.get(); i++) {
                                 double amount = i;
                                 int status =
-                                        given().contentType(ContentType.JSON)
+                                        EventResourceTest.asProducer()
+                                                .contentType(ContentType.JSON)
                                                 .body(
                                                         EventResourceTest.event(
                                                                 user,

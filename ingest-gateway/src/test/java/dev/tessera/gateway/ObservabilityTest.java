@@ -9,21 +9,38 @@ import static org.hamcrest.Matchers.hasItems;
 import dev.tessera.dev.PrometheusText;
 import dev.tessera.dev.TesseraTestResources;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** Health, Prometheus metrics and the OpenAPI document of the gateway, on real Kafka. */
+/**
+ * Health, Prometheus metrics and the OpenAPI document of the gateway, on real Kafka, served on the
+ * management port without a token.
+ */
 @QuarkusTest
 @QuarkusTestResource(TesseraTestResources.class)
 class ObservabilityTest {
 
     static final Map<String, String> TRANSACTIONS = Map.of("stream", "transactions");
 
+    // The management interface, where health, metrics and OpenAPI need no token (under its /q).
+    @TestHTTPResource(value = "/health/ready", management = true)
+    String readiness;
+
+    @TestHTTPResource(value = "/metrics", management = true)
+    String metrics;
+
+    @TestHTTPResource(value = "/openapi", management = true)
+    String openapi;
+
+    @TestHTTPResource(value = "/swagger-ui/", management = true)
+    String swaggerUi;
+
     @Test
     void readinessChecksKafkaAndTheSchemaRegistry() {
-        given().get("/q/health/ready")
+        given().get(readiness)
                 .then()
                 .statusCode(200)
                 .body("status", equalTo("UP"))
@@ -32,10 +49,17 @@ class ObservabilityTest {
     }
 
     @Test
+    void healthAndMetricsAreNotOnThePublicPort() {
+        given().get("/q/health/ready").then().statusCode(404);
+        given().get("/q/metrics").then().statusCode(404);
+    }
+
+    @Test
     void countsAcceptedAndRejectedEventsAndTimesProduction() {
         PrometheusText before = scrape();
 
-        given().contentType(ContentType.JSON)
+        EventResourceTest.asProducer()
+                .contentType(ContentType.JSON)
                 .body(
                         """
                         [{"user_id": "o1", "amount": 1.0, "merchant": "m", "ts": 1700000000000},
@@ -44,12 +68,14 @@ class ObservabilityTest {
                 .post("/v1/events/transactions")
                 .then()
                 .statusCode(202);
-        given().contentType(ContentType.JSON)
+        EventResourceTest.asProducer()
+                .contentType(ContentType.JSON)
                 .body("[{\"user_id\": \"o1\", \"amount\": \"ten\"}, {\"user_id\": \"o1\"}]")
                 .post("/v1/events/transactions")
                 .then()
                 .statusCode(400);
-        given().contentType(ContentType.JSON)
+        EventResourceTest.asProducer()
+                .contentType(ContentType.JSON)
                 .body("{}")
                 .post("/v1/events/no-such-stream")
                 .then()
@@ -87,11 +113,8 @@ class ObservabilityTest {
 
     @Test
     void publishesTheOpenApiDocumentAndSwaggerUi() {
-        given().get("/q/openapi")
-                .then()
-                .statusCode(200)
-                .body(containsString("/v1/events/{stream}"));
-        given().get("/q/swagger-ui/").then().statusCode(200);
+        given().get(openapi).then().statusCode(200).body(containsString("/v1/events/{stream}"));
+        given().get(swaggerUi).then().statusCode(200);
     }
 
     private static double delta(
@@ -99,8 +122,7 @@ class ObservabilityTest {
         return after.sum(name, labels) - before.sum(name, labels);
     }
 
-    private static PrometheusText scrape() {
-        return new PrometheusText(
-                given().get("/q/metrics").then().statusCode(200).extract().asString());
+    private PrometheusText scrape() {
+        return new PrometheusText(given().get(metrics).then().statusCode(200).extract().asString());
     }
 }

@@ -1,8 +1,10 @@
 package dev.tessera.reader.rest;
 
+import dev.tessera.auth.Grants;
 import dev.tessera.reader.service.EntityFeatures;
 import dev.tessera.reader.service.FeatureReadService;
 import dev.tessera.reader.service.ReadMetrics;
+import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
@@ -11,16 +13,24 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.SecurityContext;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Supplier;
 
-/** Feature values for models: one entity id by GET, many by POST. */
+/**
+ * Feature values for models: one entity id by GET, many by POST; for callers whose bearer token
+ * grants {@code read:<entity>} or {@code read:*}.
+ */
 @Path("/v1/features")
 @Produces(MediaType.APPLICATION_JSON)
+@Authenticated
 public class FeatureResource {
+
+    public static final String READ = "read";
 
     private final FeatureReadService features;
     private final ReadMetrics metrics;
@@ -40,7 +50,9 @@ public class FeatureResource {
     public Uni<EntityFeatures> one(
             @PathParam("entity") String entity,
             @PathParam("id") String id,
-            @QueryParam("names") String names) {
+            @QueryParam("names") String names,
+            @Context SecurityContext caller) {
+        Grants.require(caller, READ, entity);
         return timed(
                 "get_one",
                 () -> features.read(entity, List.of(id), split(names)).map(all -> all.get(0)));
@@ -49,7 +61,11 @@ public class FeatureResource {
     @POST
     @Path("/{entity}")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Uni<BatchAnswer> many(@PathParam("entity") String entity, BatchRequest request) {
+    public Uni<BatchAnswer> many(
+            @PathParam("entity") String entity,
+            @Context SecurityContext caller,
+            BatchRequest request) {
+        Grants.require(caller, READ, entity);
         List<String> ids = request == null || request.ids() == null ? List.of() : request.ids();
         List<String> names =
                 request == null || request.names() == null ? List.of() : request.names();
