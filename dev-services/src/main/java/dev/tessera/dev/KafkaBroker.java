@@ -31,8 +31,53 @@ import org.apache.kafka.common.Uuid;
  * <p>The ports and the data directory are fixed for the life of this object, so {@link #stop()} or
  * {@link #kill9()} followed by {@link #start()} brings back the same broker with its data, as
  * clients reconnecting to the same bootstrap address expect.
+ *
+ * <p>Besides its PLAINTEXT listener it can have a {@link SaslSsl} one, as production clusters do:
+ * TLS, and SCRAM-SHA-512 users and passwords.
  */
 public final class KafkaBroker implements AutoCloseable {
+
+    /**
+     * A SASL_SSL listener with SCRAM-SHA-512 users.
+     *
+     * @param port the listener's port, or 0 for a free one
+     * @param keyStore the server's private key (PKCS#8, unencrypted) and certificate chain, PEM
+     * @param trustedCertificate what clients trust to reach the listener, PEM
+     * @param users passwords by user name, set when the broker's storage is formatted
+     */
+    public record SaslSsl(
+            int port, Path keyStore, Path trustedCertificate, Map<String, String> users) {
+
+        static final String MECHANISM = "SCRAM-SHA-512";
+
+        public SaslSsl {
+            port = FreePorts.orPick(port);
+            users = Map.copyOf(users);
+        }
+
+        /** What a Kafka client of this listener sets to log in as {@code user}. */
+        public Map<String, String> clientSettings(String user) {
+            String password = users.get(user);
+            if (password == null) {
+                throw new IllegalArgumentException("no SCRAM user " + user);
+            }
+            return Map.of(
+                    "security.protocol",
+                    "SASL_SSL",
+                    "sasl.mechanism",
+                    MECHANISM,
+                    "sasl.jaas.config",
+                    "org.apache.kafka.common.security.scram.ScramLoginModule required username=\""
+                            + user
+                            + "\" password=\""
+                            + password
+                            + "\";",
+                    "ssl.truststore.type",
+                    "PEM",
+                    "ssl.truststore.location",
+                    trustedCertificate.toAbsolutePath().toString());
+        }
+    }
 
     /** Written at build time by the dependency plugin: the jars of the broker JVM. */
     private static final String CLASSPATH_RESOURCE = "kafka-broker.classpath";
@@ -46,6 +91,7 @@ public final class KafkaBroker implements AutoCloseable {
     private final Path dataDir;
     private final int port;
     private final int controllerPort;
+    private final SaslSsl saslSsl;
     private ChildProcess process;
 
     /**
@@ -54,9 +100,15 @@ public final class KafkaBroker implements AutoCloseable {
      * @param port the client port, or 0 for a free one
      */
     public KafkaBroker(Path dataDir, int port) {
+        this(dataDir, port, null);
+    }
+
+    /** A broker with a SASL_SSL listener beside the PLAINTEXT one. */
+    public KafkaBroker(Path dataDir, int port, SaslSsl saslSsl) {
         this.dataDir = dataDir.toAbsolutePath();
         this.port = FreePorts.orPick(port);
         this.controllerPort = FreePorts.pick();
+        this.saslSsl = saslSsl;
     }
 
     /**
@@ -111,6 +163,14 @@ public final class KafkaBroker implements AutoCloseable {
         return port;
     }
 
+    /** The SASL_SSL listener's address, for clients with {@link SaslSsl#clientSettings}. */
+    public String saslSslBootstrapServers() {
+        if (saslSsl == null) {
+            throw new IllegalStateException("this broker has no SASL_SSL listener");
+        }
+        return Loopback.HOST + ":" + saslSsl.port();
+    }
+
     public Path dataDir() {
         return dataDir;
     }
@@ -154,18 +214,26 @@ public final class KafkaBroker implements AutoCloseable {
         config.put("node.id", Integer.toString(NODE_ID));
         config.put(
                 "controller.quorum.voters", NODE_ID + "@" + Loopback.HOST + ":" + controllerPort);
+        String advertised = "PLAINTEXT://" + bootstrapServers();
+        String protocols = "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT";
+        if (saslSsl != null) {
+            advertised += ",SASL_SSL://" + saslSslBootstrapServers();
+            protocols += ",SASL_SSL:SASL_SSL";
+            config.put("sasl.enabled.mechanisms", SaslSsl.MECHANISM);
+            config.put(
+                    "listener.name.sasl_ssl.scram-sha-512.sasl.jaas.config",
+                    "org.apache.kafka.common.security.scram.ScramLoginModule required;");
+            config.put("listener.name.sasl_ssl.ssl.keystore.type", "PEM");
+            config.put(
+                    "listener.name.sasl_ssl.ssl.keystore.location",
+                    saslSsl.keyStore().toAbsolutePath().toString());
+        }
         config.put(
-                "listeners",
-                "PLAINTEXT://"
-                        + bootstrapServers()
-                        + ",CONTROLLER://"
-                        + Loopback.HOST
-                        + ":"
-                        + controllerPort);
-        config.put("advertised.listeners", "PLAINTEXT://" + bootstrapServers());
+                "listeners", advertised + ",CONTROLLER://" + Loopback.HOST + ":" + controllerPort);
+        config.put("advertised.listeners", advertised);
         config.put("controller.listener.names", "CONTROLLER");
         config.put("inter.broker.listener.name", "PLAINTEXT");
-        config.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
+        config.put("listener.security.protocol.map", protocols);
         config.put("log.dirs", logDir().toString());
         // A single node cannot hold more than one replica of the internal topics.
         config.put("offsets.topic.replication.factor", "1");
@@ -203,14 +271,25 @@ public final class KafkaBroker implements AutoCloseable {
 
     private void format(Path config) {
         String clusterId = Uuid.randomUuid().toString();
+        List<String> formatArgs =
+                new ArrayList<>(List.of("format", "-t", clusterId, "-c", config.toString()));
+        if (saslSsl != null) {
+            // SCRAM credentials live in the cluster's metadata: written with it, before start.
+            saslSsl.users()
+                    .forEach(
+                            (user, password) ->
+                                    formatArgs.addAll(
+                                            List.of(
+                                                    "--add-scram",
+                                                    SaslSsl.MECHANISM
+                                                            + "=[name="
+                                                            + user
+                                                            + ",password="
+                                                            + password
+                                                            + "]")));
+        }
         List<String> command =
-                javaCommand(
-                        "kafka.tools.StorageTool",
-                        "format",
-                        "-t",
-                        clusterId,
-                        "-c",
-                        config.toString());
+                javaCommand("kafka.tools.StorageTool", formatArgs.toArray(String[]::new));
         try (ChildProcess storageTool =
                 ChildProcess.start(command, dataDir.resolve("format.log"))) {
             int status = storageTool.waitFor(FORMAT_TIMEOUT);

@@ -1,5 +1,6 @@
 package dev.tessera.e2e;
 
+import dev.tessera.dev.JwtIssuer;
 import dev.tessera.dev.LocalPipeline;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -66,6 +67,15 @@ final class ExamplePipeline implements BeforeAllCallback, AfterAllCallback {
     /** The root ({@code /q}) of a service's management interface: health and metrics. */
     String managementUrl(String module) {
         return pipeline.managementUrl(module);
+    }
+
+    /** Mints tokens the services trust (or, varied, refuse). */
+    JwtIssuer jwt() {
+        return pipeline.jwt();
+    }
+
+    LocalPipeline.Endpoints endpoints() {
+        return pipeline.endpoints();
     }
 
     String producerToken() {
