@@ -10,7 +10,9 @@ public final class DeadLetterHeaders {
     /** A dead-letter topic is named after the topic its records came from, plus this suffix. */
     public static final String TOPIC_SUFFIX = ".dlq";
 
-    /** Why the record can never be processed: a short, bounded token such as {@code undecodable}. */
+    /**
+     * Why the record can never be processed: a short, bounded token such as {@code undecodable}.
+     */
     public static final String REASON = "tessera.dlq.reason";
 
     /** The error, for a human deciding whether the cause is fixed. */
