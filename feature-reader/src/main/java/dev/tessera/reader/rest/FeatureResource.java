@@ -16,11 +16,14 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 
 /** Feature values for models: one entity id by GET, many by POST. */
 @Path("/v1/features")
 @Produces(MediaType.APPLICATION_JSON)
 public class FeatureResource {
+
+    private static final Pattern SPACES_AROUND = Pattern.compile("^ +| +$");
 
     private final FeatureReadService features;
     private final ReadMetrics metrics;
@@ -80,10 +83,17 @@ public class FeatureResource {
                                         endpoint, Duration.ofNanos(System.nanoTime() - started)));
     }
 
+    /**
+     * No {@code names} (or an empty one) means all features; every name given is kept, blank ones
+     * too, for the service to refuse. Only spaces around names are dropped: {@code trim} and {@code
+     * strip} would also drop control characters.
+     */
     private static List<String> split(String names) {
-        if (names == null || names.isBlank()) {
+        if (names == null || names.isEmpty()) {
             return List.of();
         }
-        return Arrays.stream(names.split(",")).map(String::trim).filter(n -> !n.isEmpty()).toList();
+        return Arrays.stream(names.split(",", -1))
+                .map(n -> SPACES_AROUND.matcher(n).replaceAll(""))
+                .toList();
     }
 }

@@ -1,0 +1,113 @@
+package dev.tessera.gateway;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+
+import dev.tessera.dev.RawHttp;
+import dev.tessera.dev.TesseraTestResources;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.http.ContentType;
+import org.junit.jupiter.api.Test;
+
+/** Refusals made before the gateway's own code runs are problem+json too. */
+@QuarkusTest
+@QuarkusTestResource(TesseraTestResources.class)
+class HttpRefusalsTest {
+
+    static final String PROBLEM = "application/problem+json";
+
+    @Test
+    void aContentLengthOverTheLimitIsRefusedOnItsHeadersAsAProblem() {
+        // No body follows: an answer proves the gateway refused before reading (buffering) it.
+        RawHttp.Answer answer =
+                RawHttp.exchange(
+                        RestAssured.port,
+                        "POST /v1/events/transactions HTTP/1.1\r\nHost: localhost\r\n"
+                                + "Content-Type: application/json\r\n"
+                                + "Content-Length: 5242881\r\nConnection: close\r\n\r\n");
+        assertThat(answer.status()).isEqualTo(413);
+        assertThat(answer.header("Content-Type")).isEqualTo(PROBLEM);
+        assertThat(answer.body()).contains("\"status\":413").contains("5242880 bytes");
+    }
+
+    @Test
+    void aBodyAtTheLimitReachesTheGatewayWhichSaysWhatIsWrong() {
+        String padding = "x".repeat(5 * 1024 * 1024 - 20);
+        given().contentType(ContentType.JSON)
+                .body("{\"user_id\": \"" + padding + "\"}")
+                .post("/v1/events/transactions")
+                .then()
+                .statusCode(400)
+                .contentType(PROBLEM);
+    }
+
+    @Test
+    void aTooLongUriIsA414Problem() {
+        RawHttp.Answer answer =
+                RawHttp.exchange(
+                        RestAssured.port,
+                        "GET /v1/events/"
+                                + "s".repeat(5000)
+                                + " HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n");
+        assertThat(answer.status()).isEqualTo(414);
+        assertThat(answer.header("Content-Type")).isEqualTo(PROBLEM);
+        assertThat(answer.body()).contains("\"status\":414").contains("more than the 4096");
+    }
+
+    @Test
+    void tooLargeHeadersAreA431Problem() {
+        given().header("X-Padding", "p".repeat(30_000))
+                .contentType(ContentType.JSON)
+                .body("{}")
+                .post("/v1/events/transactions")
+                .then()
+                .statusCode(431)
+                .contentType(PROBLEM)
+                .body("status", equalTo(431));
+    }
+
+    @Test
+    void aWrongMethodIsA405Problem() {
+        given().get("/v1/events/transactions")
+                .then()
+                .statusCode(405)
+                .contentType(PROBLEM)
+                .body("detail", containsString("not allowed on /v1/events/transactions"));
+    }
+
+    @Test
+    void aWrongContentTypeIsA415Problem() {
+        given().contentType(ContentType.TEXT)
+                .body("hello")
+                .post("/v1/events/transactions")
+                .then()
+                .statusCode(415)
+                .contentType(PROBLEM)
+                .body("detail", containsString("text/plain"));
+    }
+
+    @Test
+    void anUnacceptableAnswerTypeIsA406Problem() {
+        given().contentType(ContentType.JSON)
+                .accept("text/csv")
+                .body("{}")
+                .post("/v1/events/transactions")
+                .then()
+                .statusCode(406)
+                .contentType(PROBLEM)
+                .body("detail", containsString("text/csv"));
+    }
+
+    @Test
+    void anUnknownPathIsA404Problem() {
+        given().get("/v2/nothing")
+                .then()
+                .statusCode(404)
+                .contentType(PROBLEM)
+                .body("detail", containsString("/v2/nothing"));
+    }
+}
