@@ -325,6 +325,32 @@ public final class LocalPipeline implements AutoCloseable {
     }
 
     private void startService(String module, int port, Map<String, String> config) {
+        services.put(
+                module,
+                startService(
+                        root,
+                        module,
+                        port,
+                        spec,
+                        config,
+                        Map.of(),
+                        dataDir.resolve("logs/" + module + ".log")));
+    }
+
+    /**
+     * Starts one of Tessera's services from its packaged jar and returns once it is ready.
+     *
+     * @param config system properties (configuration keys and values)
+     * @param env environment variables, for secrets
+     */
+    public static ChildProcess startService(
+            Path root,
+            String module,
+            int port,
+            Path spec,
+            Map<String, String> config,
+            Map<String, String> env,
+            Path log) {
         Path jar = root.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.exists(jar)) {
             throw new IllegalStateException(
@@ -335,10 +361,15 @@ public final class LocalPipeline implements AutoCloseable {
         command.add("-Dtessera.spec-path=" + spec);
         config.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.addAll(List.of("-jar", jar.toString()));
-        ChildProcess service =
-                ChildProcess.start(command, dataDir.resolve("logs/" + module + ".log"));
-        services.put(module, service);
-        awaitReady(module, service, "http://localhost:" + port + "/q/health/ready", body -> true);
+        ChildProcess service = ChildProcess.start(command, env, log);
+        try {
+            awaitReady(
+                    module, service, "http://localhost:" + port + "/q/health/ready", body -> true);
+        } catch (RuntimeException e) {
+            service.close();
+            throw e;
+        }
+        return service;
     }
 
     private static void awaitReady(
