@@ -22,6 +22,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.avro.generic.GenericRecord;
@@ -36,7 +37,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The writer and the reader, from their packaged jars, on a redis-server that speaks TLS only and
- * accepts one ACL user: configured as in production, the password from an environment variable.
+ * accepts one ACL user: configured as in production, the password from an environment variable (the
+ * reader's whole Redis configuration, as {@code k8s/services.yaml} gives it).
  */
 class SecuredRedisEndToEndTest {
 
@@ -81,6 +83,12 @@ class SecuredRedisEndToEndTest {
                         writerConfig,
                         env,
                         dir.resolve("logs/feature-writer.log"));
+        // The reader gets all of it by environment variables, as k8s/services.yaml sets them.
+        Map<String, String> readerEnv = new LinkedHashMap<>(env);
+        redisConfig.forEach(
+                (key, value) ->
+                        readerEnv.put(
+                                key.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_"), value));
         readerPort = FreePorts.pick();
         reader =
                 LocalPipeline.startService(
@@ -88,8 +96,8 @@ class SecuredRedisEndToEndTest {
                         "feature-reader",
                         readerPort,
                         spec,
-                        redisConfig,
-                        env,
+                        Map.of(),
+                        readerEnv,
                         dir.resolve("logs/feature-reader.log"));
     }
 
