@@ -11,6 +11,7 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 import io.restassured.http.ContentType;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 /** Refusals made before the gateway's own code runs are problem+json too. */
@@ -32,6 +33,44 @@ class HttpRefusalsTest {
         assertThat(answer.status()).isEqualTo(413);
         assertThat(answer.header("Content-Type")).isEqualTo(PROBLEM);
         assertThat(answer.body()).contains("\"status\":413").contains("5242880 bytes");
+    }
+
+    @Test
+    void aChunkedBodyGrowingOverTheLimitIsA413Problem() {
+        // No Content-Length to refuse on: the body is refused as it grows past the limit.
+        int chunk = 1024 * 1024;
+        StringBuilder request =
+                new StringBuilder(
+                        "POST /v1/events/transactions HTTP/1.1\r\nHost: localhost\r\n"
+                                + "Content-Type: application/json\r\n"
+                                + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n");
+        for (int i = 0; i < 6; i++) {
+            request.append(Integer.toHexString(chunk)).append("\r\n");
+            request.append("x".repeat(chunk)).append("\r\n");
+        }
+        request.append("0\r\n\r\n");
+        RawHttp.Answer answer = RawHttp.exchange(RestAssured.port, request.toString());
+        assertThat(answer.status()).isEqualTo(413);
+        assertThat(answer.header("Content-Type")).as(answer.head()).isEqualTo(PROBLEM);
+    }
+
+    @Test
+    void aChunkedBodyWithinTheLimitIsAccepted() {
+        String event =
+                EventResourceTest.event(
+                        EventResourceTest.unique("chunked"), 1.5, System.currentTimeMillis());
+        int length = event.getBytes(StandardCharsets.UTF_8).length;
+        RawHttp.Answer answer =
+                RawHttp.exchange(
+                        RestAssured.port,
+                        "POST /v1/events/transactions HTTP/1.1\r\nHost: localhost\r\n"
+                                + "Content-Type: application/json\r\n"
+                                + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+                                + Integer.toHexString(length)
+                                + "\r\n"
+                                + event
+                                + "\r\n0\r\n\r\n");
+        assertThat(answer.status()).as(answer.body()).isEqualTo(202);
     }
 
     @Test

@@ -8,6 +8,7 @@ import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
+import io.vertx.ext.web.handler.BodyHandler;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.Map;
@@ -39,16 +40,18 @@ public class HttpLayerProblems {
     private static final String URL_PATH_TEMPLATE = "UrlPathTemplate";
 
     private final long maxBodySize;
+    private final BodyHandler chunkedBodies;
 
     public HttpLayerProblems(
             @ConfigProperty(name = "quarkus.http.limits.max-body-size") MemorySize maxBodySize) {
         this.maxBodySize = maxBodySize.asLongValue();
+        this.chunkedBodies = BodyHandler.create(false).setBodyLimit(this.maxBodySize);
     }
 
     void install(@Observes Router router) {
         // Before Quarkus' own body-size check (ROUTE_ORDER_UPLOAD_LIMIT), which answers a bare 413.
         router.route().order(RouteConstants.ROUTE_ORDER_UPLOAD_LIMIT - 1).handler(this::check);
-        // A body handler's 413, for a body sent without Content-Length that grows past the limit.
+        // The 413 of a chunked body that grows past the limit.
         router.route()
                 .order(RouteConstants.ROUTE_ORDER_UPLOAD_LIMIT - 1)
                 .failureHandler(this::failed);
@@ -88,6 +91,12 @@ public class HttpLayerProblems {
         if (contentLength != null && parse(contentLength) > maxBodySize) {
             // Refused on its headers: the body is never read.
             refuse(context, 413, "Request too large", tooLarge(contentLength + " bytes"));
+            return;
+        }
+        if (contentLength == null && request.headers().contains(HttpHeaders.TRANSFER_ENCODING)) {
+            // A chunked body of unknown size: read up to the limit here, where going over fails the
+            // route (a 413 problem, below); REST would answer a bare 413.
+            chunkedBodies.handle(context);
             return;
         }
         context.next();
