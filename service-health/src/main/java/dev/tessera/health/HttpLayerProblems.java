@@ -28,7 +28,7 @@ import org.eclipse.microprofile.config.inject.ConfigProperty;
 @ApplicationScoped
 public class HttpLayerProblems {
 
-    public static final String MEDIA_TYPE = "application/problem+json";
+    private static final String MEDIA_TYPE = "application/problem+json";
 
     /** Quarkus' default request-line limit, as a URI limit (method and version aside). */
     static final int MAX_URI_LENGTH = 4096;
