@@ -11,6 +11,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -72,6 +73,14 @@ public final class ChildProcess implements AutoCloseable {
      * parent directories if missing).
      */
     public static ChildProcess start(List<String> command, Path log) {
+        return start(command, Map.of(), log);
+    }
+
+    /**
+     * As {@link #start(List, Path)}, with {@code env} added to the environment: the way to hand a
+     * child a secret, which its command line would show to every user of the machine.
+     */
+    public static ChildProcess start(List<String> command, Map<String, String> env, Path log) {
         if (command.isEmpty()) {
             throw new IllegalArgumentException("empty command");
         }
@@ -82,9 +91,10 @@ public final class ChildProcess implements AutoCloseable {
             argv.add(Long.toString(ProcessHandle.current().pid()));
             argv.add(log.toAbsolutePath().toString());
             argv.addAll(command);
+            ProcessBuilder builder = new ProcessBuilder(argv);
+            builder.environment().putAll(env);
             Process watchdog =
-                    new ProcessBuilder(argv)
-                            .redirectInput(
+                    builder.redirectInput(
                                     ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
                             .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
                             .start();

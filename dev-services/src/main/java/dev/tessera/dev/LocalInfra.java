@@ -104,7 +104,7 @@ public final class LocalInfra implements AutoCloseable {
     public Map<String, String> config() {
         Map<String, String> config = new LinkedHashMap<>();
         config.put("kafka.bootstrap.servers", kafka.bootstrapServers());
-        config.put("quarkus.redis.hosts", redis.uri());
+        config.putAll(redis.clientConfig());
         config.put("mp.messaging.connector.smallrye-kafka.apicurio.registry.url", registry.url());
         config.put("apicurio.registry.url", registry.url());
         config.put("quarkus.devservices.enabled", "false");

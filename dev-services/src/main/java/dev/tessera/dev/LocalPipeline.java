@@ -378,6 +378,35 @@ public final class LocalPipeline implements AutoCloseable {
     }
 
     private void startService(String module, int port, Map<String, String> config) {
+        services.put(
+                module,
+                startService(
+                        root,
+                        module,
+                        port,
+                        URI.create(managementUrl(module)).getPort(),
+                        spec,
+                        config,
+                        Map.of(),
+                        dataDir.resolve("logs/" + module + ".log")));
+    }
+
+    /**
+     * Starts one of Tessera's services from its packaged jar and returns once it is ready.
+     *
+     * @param managementPort where its health and metrics are served
+     * @param config system properties (configuration keys and values)
+     * @param env environment variables, for secrets
+     */
+    public static ChildProcess startService(
+            Path root,
+            String module,
+            int port,
+            int managementPort,
+            Path spec,
+            Map<String, String> config,
+            Map<String, String> env,
+            Path log) {
         Path jar = root.resolve(module).resolve("target/quarkus-app/quarkus-run.jar");
         if (!Files.exists(jar)) {
             throw new IllegalStateException(
@@ -385,15 +414,22 @@ public final class LocalPipeline implements AutoCloseable {
         }
         List<String> command = new ArrayList<>(List.of(java(), "-Xmx256m"));
         command.add("-Dquarkus.http.port=" + port);
-        String management = managementUrl(module);
-        command.add("-Dquarkus.management.port=" + URI.create(management).getPort());
+        command.add("-Dquarkus.management.port=" + managementPort);
         command.add("-Dtessera.spec-path=" + spec);
         config.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.addAll(List.of("-jar", jar.toString()));
-        ChildProcess service =
-                ChildProcess.start(command, dataDir.resolve("logs/" + module + ".log"));
-        services.put(module, service);
-        awaitReady(module, service, management + "/health/ready", body -> true);
+        ChildProcess service = ChildProcess.start(command, env, log);
+        try {
+            awaitReady(
+                    module,
+                    service,
+                    "http://localhost:" + managementPort + "/q/health/ready",
+                    body -> true);
+        } catch (RuntimeException e) {
+            service.close();
+            throw e;
+        }
+        return service;
     }
 
     private static void awaitReady(

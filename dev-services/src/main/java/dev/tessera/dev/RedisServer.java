@@ -11,12 +11,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * A real {@code redis-server} child process on 127.0.0.1, without persistence: a restart starts
- * empty, as a Redis used as a cache may.
+ * A real {@code redis-server} child process on 127.0.0.1, with an append-only file. {@link
+ * #secured} starts one as production should run: TLS only, and one ACL user with a password.
  */
 public final class RedisServer implements AutoCloseable {
 
@@ -24,8 +27,12 @@ public final class RedisServer implements AutoCloseable {
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(15);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
 
+    /** The ACL user a secured server requires, and its TLS certificates. */
+    public record Security(String user, String password, TestCertificates certificates) {}
+
     private final Path workDir;
     private final int port;
+    private final Security security;
     private ChildProcess process;
 
     /**
@@ -33,8 +40,24 @@ public final class RedisServer implements AutoCloseable {
      * @param port the port, or 0 for a free one
      */
     public RedisServer(Path workDir, int port) {
+        this(workDir, port, null);
+    }
+
+    private RedisServer(Path workDir, int port, Security security) {
         this.workDir = workDir.toAbsolutePath();
         this.port = FreePorts.orPick(port);
+        this.security = security;
+    }
+
+    /**
+     * A redis-server that speaks TLS only on its port (certificates made under {@code workDir/tls})
+     * and accepts only {@code user} with {@code password}: the {@code default} user is disabled.
+     */
+    public static RedisServer secured(Path workDir, int port, String user, String password) {
+        return new RedisServer(
+                workDir,
+                port,
+                new Security(user, password, TestCertificates.create(workDir.resolve("tls"))));
     }
 
     /** Starts redis-server and waits until it answers PING. */
@@ -48,11 +71,38 @@ public final class RedisServer implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create " + workDir, e);
         }
-        List<String> command =
+        List<String> command = new ArrayList<>(List.of(executable));
+        if (security == null) {
+            command.addAll(List.of("--port", Integer.toString(port)));
+        } else {
+            TestCertificates tls = security.certificates();
+            command.addAll(
+                    List.of(
+                            "--port",
+                            "0",
+                            "--tls-port",
+                            Integer.toString(port),
+                            "--tls-cert-file",
+                            tls.serverCert().toString(),
+                            "--tls-key-file",
+                            tls.serverKey().toString(),
+                            "--tls-ca-cert-file",
+                            tls.caCert().toString(),
+                            "--tls-auth-clients",
+                            "no",
+                            "--user",
+                            "default",
+                            "off",
+                            "--user",
+                            security.user(),
+                            "on",
+                            ">" + security.password(),
+                            "~*",
+                            "&*",
+                            "+@all"));
+        }
+        command.addAll(
                 List.of(
-                        executable,
-                        "--port",
-                        Integer.toString(port),
                         "--bind",
                         Loopback.HOST,
                         "--save",
@@ -62,7 +112,7 @@ public final class RedisServer implements AutoCloseable {
                         "--appendonly",
                         "yes",
                         "--dir",
-                        workDir.toString());
+                        workDir.toString()));
         process = ChildProcess.start(command, workDir.resolve("redis.log"));
         try {
             awaitPong();
@@ -92,9 +142,40 @@ public final class RedisServer implements AutoCloseable {
         return port;
     }
 
-    /** {@code redis://127.0.0.1:PORT}, the form Quarkus's {@code quarkus.redis.hosts} takes. */
+    /**
+     * {@code redis://127.0.0.1:PORT}, the form Quarkus's {@code quarkus.redis.hosts} takes; {@code
+     * rediss://127.0.0.1:PORT?user=USER} when secured. The password goes separately ({@code
+     * quarkus.redis.password}); the user goes as a parameter, since Vert.x takes {@code USER@} for
+     * no user at all and {@code USER:@} for an empty password.
+     */
     public String uri() {
-        return "redis://" + Loopback.HOST + ":" + port;
+        return security == null
+                ? "redis://" + Loopback.HOST + ":" + port
+                : "rediss://" + Loopback.HOST + ":" + port + "?user=" + security.user();
+    }
+
+    /** The ACL user and certificates of a secured server, or null. */
+    public Security security() {
+        return security;
+    }
+
+    /**
+     * What Quarkus' Redis client needs to reach this server: the URI, and when secured the password
+     * and a TLS configuration (named {@code redis}) trusting the test CA.
+     */
+    public Map<String, String> clientConfig() {
+        Map<String, String> config = new LinkedHashMap<>();
+        config.put("quarkus.redis.hosts", uri());
+        if (security != null) {
+            config.put("quarkus.redis.password", security.password());
+            config.put("quarkus.redis.tls-configuration-name", "redis");
+            config.put(
+                    "quarkus.tls.redis.trust-store.pem.certs",
+                    security.certificates().caCert().toString());
+            // Vert.x's Redis client will not connect over TLS without one: check the server's name.
+            config.put("quarkus.tls.redis.hostname-verification-algorithm", "HTTPS");
+        }
+        return config;
     }
 
     @Override
@@ -148,19 +229,47 @@ public final class RedisServer implements AutoCloseable {
                         + process.logTail());
     }
 
-    /** One inline PING over a plain socket: no Redis client needed here. */
+    /**
+     * One PING over a plain socket, or over TLS after AUTH when secured: no Redis client needed
+     * here.
+     */
     private boolean answersPing() {
-        try (Socket socket = new Socket()) {
-            socket.connect(new InetSocketAddress(Loopback.HOST, port), 1_000);
-            socket.setSoTimeout(1_000);
+        try (Socket plain = new Socket()) {
+            plain.connect(new InetSocketAddress(Loopback.HOST, port), 1_000);
+            plain.setSoTimeout(1_000);
+            String commands = "PING\r\n";
+            String expected = "+PONG\r\n";
+            Socket socket = plain;
+            if (security != null) {
+                socket =
+                        security.certificates()
+                                .clientContext()
+                                .getSocketFactory()
+                                .createSocket(plain, Loopback.HOST, port, true);
+                commands = resp("AUTH", security.user(), security.password()) + commands;
+                expected = "+OK\r\n" + expected;
+            }
             OutputStream out = socket.getOutputStream();
-            out.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
+            out.write(commands.getBytes(StandardCharsets.UTF_8));
             out.flush();
             InputStream in = socket.getInputStream();
-            byte[] expected = "+PONG\r\n".getBytes(StandardCharsets.US_ASCII);
-            return Arrays.equals(in.readNBytes(expected.length), expected);
+            byte[] answer = expected.getBytes(StandardCharsets.US_ASCII);
+            return Arrays.equals(in.readNBytes(answer.length), answer);
         } catch (IOException e) {
             return false;
         }
+    }
+
+    /** A command as a RESP array: any byte of its arguments is safe. */
+    private static String resp(String... args) {
+        StringBuilder command = new StringBuilder("*").append(args.length).append("\r\n");
+        for (String arg : args) {
+            command.append('$')
+                    .append(arg.getBytes(StandardCharsets.UTF_8).length)
+                    .append("\r\n")
+                    .append(arg)
+                    .append("\r\n");
+        }
+        return command.toString();
     }
 }

@@ -48,8 +48,10 @@ class DeploymentManifestsTest {
                 continue;
             }
             Map<String, Object> container = list(pod, "containers").get(0);
+            // Plain values; secrets come by valueFrom.
             Map<String, String> env =
                     list(container, "env").stream()
+                            .filter(e -> e.containsKey("value"))
                             .collect(
                                     Collectors.toMap(
                                             e -> (String) e.get("name"),
@@ -203,6 +205,45 @@ class DeploymentManifestsTest {
                 .map(port -> (Integer) port.get("containerPort"))
                 .findFirst()
                 .orElseThrow(() -> new AssertionError("no port named " + name));
+    }
+
+    @Test
+    void theWriterAndReaderReachRedisOverTlsAsTheirAclUserWithThePasswordFromTheSecret() {
+        for (Map<String, Object> deployment : ofKind("Deployment")) {
+            String service = name(deployment);
+            if (!service.equals("feature-writer") && !service.equals("feature-reader")) {
+                continue;
+            }
+            Map<String, Object> container =
+                    list(map(map(map(deployment, "spec"), "template"), "spec"), "containers")
+                            .get(0);
+            Map<String, Map<String, Object>> env =
+                    list(container, "env").stream()
+                            .collect(Collectors.toMap(e -> (String) e.get("name"), e -> e));
+            String user = service.equals("feature-writer") ? "tessera-writer" : "tessera-reader";
+            assertThat(env.get("QUARKUS_REDIS_HOSTS").get("value"))
+                    .as(service)
+                    .isEqualTo("rediss://redis:6379?user=" + user);
+            assertThat(env.get("QUARKUS_REDIS_PASSWORD"))
+                    .as(service)
+                    .doesNotContainKey("value")
+                    .extractingByKey("valueFrom")
+                    .isEqualTo(
+                            Map.of(
+                                    "secretKeyRef",
+                                    Map.of(
+                                            "name",
+                                            "redis-credentials",
+                                            "key",
+                                            user.substring("tessera-".length()) + "-password")));
+        }
+        Map<String, Object> redis = ofKind("StatefulSet").get(0);
+        Map<String, Object> container =
+                list(map(map(map(redis, "spec"), "template"), "spec"), "containers").get(0);
+        @SuppressWarnings("unchecked")
+        List<String> args = (List<String>) container.get("args");
+        assertThat(String.join("\n", args))
+                .contains("user default off", "--port 0 --tls-port 6379", "--aclfile");
     }
 
     private List<String> names(String kind) {

@@ -10,7 +10,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * ({@code <topic>.dlq}), so that it can be replayed once its producer is fixed.
  *
  * @param stream the stream whose topic holds it
- * @param reason why it could not be decoded, for people
+ * @param detail why it could not be decoded, for people
  * @param key the record's key, or null
  * @param value the record's value, or null
  * @param headers the record's headers, in order
@@ -18,7 +18,7 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 @TypeInfo(DeadLetterSerializer.TypeInfo.class)
 public record DeadLetter(
         String stream,
-        String reason,
+        String detail,
         String topic,
         int partition,
         long offset,
@@ -35,12 +35,12 @@ public record DeadLetter(
         headers = List.copyOf(headers);
     }
 
-    static DeadLetter of(String stream, String reason, ConsumerRecord<byte[], byte[]> record) {
+    static DeadLetter of(String stream, String detail, ConsumerRecord<byte[], byte[]> record) {
         List<Header> headers = new ArrayList<>();
         record.headers().forEach(header -> headers.add(new Header(header.key(), header.value())));
         return new DeadLetter(
                 stream,
-                reason,
+                detail,
                 record.topic(),
                 record.partition(),
                 record.offset(),

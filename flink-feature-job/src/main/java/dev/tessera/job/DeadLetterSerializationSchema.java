@@ -1,5 +1,6 @@
 package dev.tessera.job;
 
+import dev.tessera.spec.deadletter.DeadLetterHeaders;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.Map;
@@ -16,10 +17,8 @@ final class DeadLetterSerializationSchema implements KafkaRecordSerializationSch
 
     private static final long serialVersionUID = 1L;
 
-    static final String REASON = "tessera.dlq.reason";
-    static final String TOPIC = "tessera.dlq.topic";
-    static final String PARTITION = "tessera.dlq.partition";
-    static final String OFFSET = "tessera.dlq.offset";
+    /** The {@link DeadLetterHeaders#REASON} of every dead letter of the job. */
+    static final String UNDECODABLE = "undecodable";
 
     private final HashMap<String, String> deadLetterTopicByStream;
 
@@ -40,10 +39,11 @@ final class DeadLetterSerializationSchema implements KafkaRecordSerializationSch
         }
         RecordHeaders headers = new RecordHeaders();
         letter.headers().forEach(header -> headers.add(header.key(), header.value()));
-        headers.add(REASON, utf8(letter.reason()));
-        headers.add(TOPIC, utf8(letter.topic()));
-        headers.add(PARTITION, utf8(Integer.toString(letter.partition())));
-        headers.add(OFFSET, utf8(Long.toString(letter.offset())));
+        headers.add(DeadLetterHeaders.REASON, utf8(UNDECODABLE));
+        headers.add(DeadLetterHeaders.DETAIL, utf8(letter.detail()));
+        headers.add(DeadLetterHeaders.TOPIC, utf8(letter.topic()));
+        headers.add(DeadLetterHeaders.PARTITION, utf8(Integer.toString(letter.partition())));
+        headers.add(DeadLetterHeaders.OFFSET, utf8(Long.toString(letter.offset())));
         return new ProducerRecord<>(
                 topic,
                 null,

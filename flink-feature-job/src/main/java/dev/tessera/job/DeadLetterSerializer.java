@@ -60,7 +60,7 @@ final class DeadLetterSerializer extends TypeSerializerSingleton<DeadLetter> {
     @Override
     public void serialize(DeadLetter letter, DataOutputView out) throws IOException {
         StringValue.writeString(letter.stream(), out);
-        StringValue.writeString(letter.reason(), out);
+        StringValue.writeString(letter.detail(), out);
         StringValue.writeString(letter.topic(), out);
         out.writeInt(letter.partition());
         out.writeLong(letter.offset());
@@ -77,7 +77,7 @@ final class DeadLetterSerializer extends TypeSerializerSingleton<DeadLetter> {
     @Override
     public DeadLetter deserialize(DataInputView in) throws IOException {
         String stream = StringValue.readString(in);
-        String reason = StringValue.readString(in);
+        String detail = StringValue.readString(in);
         String topic = StringValue.readString(in);
         int partition = in.readInt();
         long offset = in.readLong();
@@ -90,7 +90,7 @@ final class DeadLetterSerializer extends TypeSerializerSingleton<DeadLetter> {
             headers.add(new DeadLetter.Header(StringValue.readString(in), readBytes(in)));
         }
         return new DeadLetter(
-                stream, reason, topic, partition, offset, timestamp, key, value, headers);
+                stream, detail, topic, partition, offset, timestamp, key, value, headers);
     }
 
     /** Null as length -1: Kafka keys, values and header values may be null. */

@@ -179,7 +179,9 @@ class FeatureJobKafkaTest {
                                         .isEqualTo("transactions");
                                 assertThat(header(record, "tessera.dlq.partition")).isEqualTo("0");
                                 assertThat(header(record, "tessera.dlq.offset")).isEqualTo("4");
-                                assertThat(header(record, "tessera.dlq.reason")).isNotBlank();
+                                assertThat(header(record, "tessera.dlq.reason"))
+                                        .isEqualTo("undecodable");
+                                assertThat(header(record, "tessera.dlq.detail")).isNotBlank();
                             });
         } finally {
             job.cancel().get();

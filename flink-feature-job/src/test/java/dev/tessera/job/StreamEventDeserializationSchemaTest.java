@@ -150,7 +150,7 @@ class StreamEventDeserializationSchemaTest {
                         letter -> {
                             assertThat(letter.stream()).isEqualTo("transactions");
                             assertThat(letter.topic()).isEqualTo(TOPIC);
-                            assertThat(letter.reason()).isNotBlank();
+                            assertThat(letter.detail()).isNotBlank();
                         });
         assertThat(undecodableRecords()).isEqualTo(4);
     }

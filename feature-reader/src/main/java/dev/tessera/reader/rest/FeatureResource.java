@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.function.Supplier;
+import java.util.regex.Pattern;
 
 /**
  * Feature values for models: one entity id by GET, many by POST; for callers whose bearer token
@@ -31,6 +32,8 @@ import java.util.function.Supplier;
 public class FeatureResource {
 
     public static final String READ = "read";
+
+    private static final Pattern SPACES_AROUND = Pattern.compile("^ +| +$");
 
     private final FeatureReadService features;
     private final ReadMetrics metrics;
@@ -96,10 +99,17 @@ public class FeatureResource {
                                         endpoint, Duration.ofNanos(System.nanoTime() - started)));
     }
 
+    /**
+     * No {@code names} (or an empty one) means all features; every name given is kept, blank ones
+     * too, for the service to refuse. Only spaces around names are dropped: {@code trim} and {@code
+     * strip} would also drop control characters.
+     */
     private static List<String> split(String names) {
-        if (names == null || names.isBlank()) {
+        if (names == null || names.isEmpty()) {
             return List.of();
         }
-        return Arrays.stream(names.split(",")).map(String::trim).filter(n -> !n.isEmpty()).toList();
+        return Arrays.stream(names.split(",", -1))
+                .map(n -> SPACES_AROUND.matcher(n).replaceAll(""))
+                .toList();
     }
 }

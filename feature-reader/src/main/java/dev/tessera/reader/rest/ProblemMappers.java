@@ -1,9 +1,14 @@
 package dev.tessera.reader.rest;
 
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import dev.tessera.health.JaxRsRefusals;
 import dev.tessera.reader.service.BadFeatureRequestException;
 import dev.tessera.reader.service.UnknownEntityException;
 import dev.tessera.reader.store.StoreUnavailableException;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
@@ -28,6 +33,25 @@ public class ProblemMappers {
         return problem(503, "Feature store unavailable", e.getMessage())
                 .header("Retry-After", 1)
                 .build();
+    }
+
+    /** What JAX-RS refuses before the resource runs: unknown path, method, media type. */
+    @ServerExceptionMapper
+    public Response refusedByJaxRs(WebApplicationException e, HttpHeaders headers, UriInfo uri) {
+        int status = e.getResponse().getStatus();
+        return JaxRsRefusals.withHeaders(
+                        e,
+                        problem(
+                                status,
+                                JaxRsRefusals.title(e),
+                                JaxRsRefusals.detail(e, headers, uri)))
+                .build();
+    }
+
+    /** JSON of the wrong shape: an id that is not a string, a list that is an object... */
+    @ServerExceptionMapper
+    public Response unbindableJson(MismatchedInputException e) {
+        return problem(400, "Bad feature request", JaxRsRefusals.bindingDetail(e)).build();
     }
 
     private static Response.ResponseBuilder problem(int status, String title, String detail) {

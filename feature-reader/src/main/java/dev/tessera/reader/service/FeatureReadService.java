@@ -160,6 +160,18 @@ public class FeatureReadService {
         if (names.isEmpty()) {
             return ofEntity;
         }
+        for (int i = 0; i < names.size(); i++) {
+            String name = names.get(i);
+            // A blank or control-character name is never a feature's; ignoring it would turn a
+            // request for some features into one for all of them.
+            if (name == null || name.isBlank() || name.chars().anyMatch(Character::isISOControl)) {
+                throw new BadFeatureRequestException(
+                        "feature name "
+                                + i
+                                + " is blank or holds a control character: names are"
+                                + " comma-separated, non-blank feature names");
+            }
+        }
         List<Feature> features = new ArrayList<>(names.size());
         List<String> unknown = new ArrayList<>();
         for (String name : names) {

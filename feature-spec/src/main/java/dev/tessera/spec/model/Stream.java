@@ -1,5 +1,6 @@
 package dev.tessera.spec.model;
 
+import dev.tessera.spec.deadletter.DeadLetterHeaders;
 import java.io.Serializable;
 import java.time.Duration;
 import java.util.List;
@@ -52,6 +53,6 @@ public record Stream(
 
     /** Where records of the topic that cannot be decoded go, bytes untouched. */
     public String deadLetterTopic() {
-        return topic + ".dlq";
+        return DeadLetterHeaders.topicOf(topic);
     }
 }

@@ -1,28 +1,147 @@
 package dev.tessera.writer.messaging;
 
 import dev.tessera.spec.avro.AvroSchemas;
+import dev.tessera.spec.avro.FeatureUpdate;
+import dev.tessera.writer.config.WriterConfig;
+import dev.tessera.writer.messaging.DeadLetterProducer.DeadLetter;
 import dev.tessera.writer.service.FeatureWriteService;
+import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
+import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.http.HttpClosedException;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeoutException;
 import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
+import org.jboss.logging.Logger;
 
 /**
  * Consumes feature updates in batches. A batch is acknowledged, and its offsets become committable,
- * only when the returned {@link Uni} completes, that is once Redis acknowledged every write.
+ * only when the returned {@link Uni} completes, that is once Redis acknowledged every write and
+ * Kafka every dead letter.
+ *
+ * <p>Records arrive as bytes and are decoded here, so a record that cannot be decoded or applied
+ * goes to the dead-letter topic exactly as it was read.
  */
 @ApplicationScoped
 public class FeatureUpdateConsumer {
 
-    private final FeatureWriteService writer;
+    /** A record the Avro deserializer cannot decode (not Avro, unknown schema id...). */
+    static final String UNDECODABLE = "undecodable";
 
-    public FeatureUpdateConsumer(FeatureWriteService writer) {
+    /** A decoded Avro record that is not a valid feature update. */
+    static final String CODEC = "codec";
+
+    private static final Logger LOG = Logger.getLogger(FeatureUpdateConsumer.class);
+
+    private final FeatureWriteService writer;
+    private final DeadLetterProducer deadLetters;
+    private final WriterConfig.Writer config;
+    private final AvroKafkaDeserializer<GenericRecord> deserializer = new AvroKafkaDeserializer<>();
+
+    public FeatureUpdateConsumer(
+            FeatureWriteService writer,
+            DeadLetterProducer deadLetters,
+            WriterConfig config,
+            @ConfigProperty(name = "apicurio.registry.url") String registryUrl) {
         this.writer = writer;
+        this.config = config.writer();
+        this.deadLetters = deadLetters;
+        deserializer.configure(Map.of("apicurio.registry.url", registryUrl), false);
     }
 
+    @PreDestroy
+    void close() {
+        deserializer.close();
+    }
+
+    /**
+     * On a worker thread, one batch at a time: decoding may ask the schema registry, a blocking
+     * call.
+     */
     @Incoming(Channels.FEATURE_UPDATES)
-    public Uni<Void> consume(List<GenericRecord> batch) {
-        return writer.write(batch.stream().map(AvroSchemas::fromAvro).toList());
+    @Blocking
+    public Uni<Void> consume(ConsumerRecords<byte[], byte[]> batch) {
+        List<ConsumerRecord<byte[], byte[]>> decoded = new ArrayList<>(batch.count());
+        List<FeatureUpdate> updates = new ArrayList<>(batch.count());
+        List<DeadLetter> dead = new ArrayList<>();
+        for (ConsumerRecord<byte[], byte[]> record : batch) {
+            GenericRecord avro;
+            try {
+                avro = deserialize(record);
+            } catch (RuntimeException e) {
+                dead.add(new DeadLetter(record, UNDECODABLE, e.toString()));
+                continue;
+            }
+            try {
+                updates.add(AvroSchemas.fromAvro(avro));
+                decoded.add(record);
+            } catch (RuntimeException e) {
+                dead.add(new DeadLetter(record, CODEC, e.toString()));
+            }
+        }
+        return writer.write(updates)
+                .chain(
+                        rejections -> {
+                            rejections.forEach(
+                                    r ->
+                                            dead.add(
+                                                    new DeadLetter(
+                                                            decoded.get(r.index()),
+                                                            r.reason(),
+                                                            r.detail())));
+                            return deadLetters.send(dead);
+                        });
+    }
+
+    /**
+     * The record's Avro value; while the schema registry cannot be reached, retried with backoff
+     * rather than taking a readable record for an undecodable one.
+     */
+    private GenericRecord deserialize(ConsumerRecord<byte[], byte[]> record) {
+        Duration backoff = config.retryInitialBackoff();
+        while (true) {
+            try {
+                return deserializer.deserialize(record.topic(), record.headers(), record.value());
+            } catch (RuntimeException e) {
+                if (!isUnreachable(e)) {
+                    throw e;
+                }
+                LOG.warnf("the schema registry is unreachable, retrying: %s", e.toString());
+            }
+            try {
+                Thread.sleep(backoff.toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted waiting for the schema registry", e);
+            }
+            backoff = Collections.min(List.of(backoff.multipliedBy(2), config.retryMaxBackoff()));
+        }
+    }
+
+    /** A network failure anywhere in the chain: the registry, not the record, is at fault. */
+    private static boolean isUnreachable(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            if (t instanceof SocketException
+                    || t instanceof SocketTimeoutException
+                    || t instanceof UnknownHostException
+                    || t instanceof TimeoutException
+                    || t instanceof HttpClosedException) {
+                return true;
+            }
+        }
+        return false;
     }
 }

@@ -127,6 +127,16 @@ public class WriteMetrics {
         }
     }
 
+    /** One record sent to the dead-letter topic, by reason (a bounded set of tokens). */
+    public void deadLetter(String reason) {
+        Counter.builder("tessera.writer.dead.letters")
+                .description(
+                        "Feature updates the writer can never apply, sent to the dead-letter topic")
+                .tag("reason", reason)
+                .register(registry)
+                .increment();
+    }
+
     /**
      * The shortest time between two updates of some feature of the group, in event time: a tumbling
      * window's size, a sliding window's slide, a session's gap, a rolling window's tile.

@@ -17,8 +17,10 @@ public interface GatewayConfig {
 
     interface Gateway {
 
-        /** A request body larger than this is refused with 413. */
-        @WithDefault("5242880")
+        /**
+         * A request body larger than this is refused with 413; also the HTTP layer's limit ({@code
+         * quarkus.http.limits.max-body-size}), with the default in application.properties.
+         */
         int maxBodyBytes();
 
         /** A request with more events than this is refused with 413. */
