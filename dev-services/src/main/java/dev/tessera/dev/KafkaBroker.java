@@ -41,12 +41,10 @@ public final class KafkaBroker implements AutoCloseable {
      * A SASL_SSL listener with SCRAM-SHA-512 users.
      *
      * @param port the listener's port, or 0 for a free one
-     * @param keyStore the server's private key (PKCS#8, unencrypted) and certificate chain, PEM
-     * @param trustedCertificate what clients trust to reach the listener, PEM
+     * @param certificates the listener's certificate and key, and the CA clients trust
      * @param users passwords by user name, set when the broker's storage is formatted
      */
-    public record SaslSsl(
-            int port, Path keyStore, Path trustedCertificate, Map<String, String> users) {
+    public record SaslSsl(int port, TestCertificates certificates, Map<String, String> users) {
 
         static final String MECHANISM = "SCRAM-SHA-512";
 
@@ -75,7 +73,7 @@ public final class KafkaBroker implements AutoCloseable {
                     "ssl.truststore.type",
                     "PEM",
                     "ssl.truststore.location",
-                    trustedCertificate.toAbsolutePath().toString());
+                    certificates.caCert().toAbsolutePath().toString());
         }
     }
 
@@ -226,7 +224,7 @@ public final class KafkaBroker implements AutoCloseable {
             config.put("listener.name.sasl_ssl.ssl.keystore.type", "PEM");
             config.put(
                     "listener.name.sasl_ssl.ssl.keystore.location",
-                    saslSsl.keyStore().toAbsolutePath().toString());
+                    saslSsl.certificates().serverKeyStore().toAbsolutePath().toString());
         }
         config.put(
                 "listeners", advertised + ",CONTROLLER://" + Loopback.HOST + ":" + controllerPort);

@@ -23,8 +23,10 @@ import javax.net.ssl.TrustManagerFactory;
  * @param caCert the CA's certificate: what clients trust
  * @param serverCert the server's certificate
  * @param serverKey the server's private key, unencrypted
+ * @param serverKeyStore the server's key and certificate in one PEM file, as Kafka's PEM key store
+ *     takes them
  */
-public record TestCertificates(Path caCert, Path serverCert, Path serverKey) {
+public record TestCertificates(Path caCert, Path serverCert, Path serverKey, Path serverKeyStore) {
 
     private static final String DAYS = "7";
 
@@ -86,7 +88,9 @@ public record TestCertificates(Path caCert, Path serverCert, Path serverKey) {
                     extensions.toString(),
                     "-out",
                     cert.toString());
-            return new TestCertificates(ca, cert, key);
+            Path keyStore = dir.resolve("server-keystore.pem");
+            Files.writeString(keyStore, Files.readString(key) + Files.readString(cert));
+            return new TestCertificates(ca, cert, key, keyStore);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot make test certificates in " + dir, e);
         }

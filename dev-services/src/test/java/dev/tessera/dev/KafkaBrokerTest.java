@@ -1,19 +1,25 @@
 package dev.tessera.dev;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
@@ -43,6 +49,34 @@ class KafkaBrokerTest {
             broker.kill9();
             broker.start();
             assertThat(consumeAll(broker)).containsExactlyInAnyOrder("k1=v1", "k2=v2");
+        }
+    }
+
+    @Test
+    void servesScramUsersOverTlsOnItsSaslSslListener() throws Exception {
+        KafkaBroker.SaslSsl saslSsl =
+                new KafkaBroker.SaslSsl(
+                        0, TestCertificates.create(dir.resolve("tls")), Map.of("alice", "s3cret"));
+        try (KafkaBroker broker = new KafkaBroker(dir.resolve("kafka"), 0, saslSsl)) {
+            broker.start();
+            Map<String, Object> alice = new HashMap<>(saslSsl.clientSettings("alice"));
+            alice.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, broker.saslSslBootstrapServers());
+            try (Admin admin = Admin.create(alice)) {
+                admin.createTopics(List.of(new NewTopic("secured", 1, (short) 1))).all().get();
+                assertThat(admin.listTopics().names().get()).contains("secured");
+            }
+
+            Map<String, Object> intruder = new HashMap<>(alice);
+            intruder.put(
+                    "sasl.jaas.config",
+                    "org.apache.kafka.common.security.scram.ScramLoginModule required"
+                            + " username=\"alice\" password=\"guess\";");
+            intruder.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 10_000);
+            intruder.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10_000);
+            try (Admin admin = Admin.create(intruder)) {
+                assertThatThrownBy(() -> admin.listTopics().names().get())
+                        .hasRootCauseInstanceOf(SaslAuthenticationException.class);
+            }
         }
     }
 
