@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -159,6 +160,11 @@ public final class KafkaBroker implements AutoCloseable {
 
     public int port() {
         return port;
+    }
+
+    /** Its SASL_SSL listener, if it has one. */
+    public Optional<SaslSsl> saslSsl() {
+        return Optional.ofNullable(saslSsl);
     }
 
     /** The SASL_SSL listener's address, for clients with {@link SaslSsl#clientSettings}. */

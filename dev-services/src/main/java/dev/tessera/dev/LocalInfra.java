@@ -8,6 +8,7 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.UUID;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
 
@@ -55,9 +56,38 @@ public final class LocalInfra implements AutoCloseable {
         return start(dataDir.toAbsolutePath(), kafkaPort, redisPort, registryPort, false);
     }
 
+    /**
+     * Starts everything on free ports in {@code dataDir}, Kafka with a SASL_SSL listener as
+     * production clusters have: TLS (a test CA), and a SCRAM user with a random password for each
+     * part of {@link LocalPipeline#KAFKA_CLIENTS}; {@link LocalPipeline.Endpoints#of} then points
+     * every part at that listener.
+     */
+    public static LocalInfra startWithKafkaSaslSsl(Path dataDir) {
+        Map<String, String> users = new LinkedHashMap<>();
+        LocalPipeline.KAFKA_CLIENTS.forEach(user -> users.put(user, UUID.randomUUID().toString()));
+        KafkaBroker.SaslSsl saslSsl =
+                new KafkaBroker.SaslSsl(
+                        0, TestCertificates.create(dataDir.resolve("kafka-tls")), users);
+        return start(
+                dataDir.toAbsolutePath(),
+                new KafkaBroker(dataDir.resolve("kafka"), 0, saslSsl),
+                0,
+                0,
+                false);
+    }
+
     private static LocalInfra start(
             Path dataDir, int kafkaPort, int redisPort, int registryPort, boolean temporary) {
-        KafkaBroker kafka = new KafkaBroker(dataDir.resolve("kafka"), kafkaPort);
+        return start(
+                dataDir,
+                new KafkaBroker(dataDir.resolve("kafka"), kafkaPort),
+                redisPort,
+                registryPort,
+                temporary);
+    }
+
+    private static LocalInfra start(
+            Path dataDir, KafkaBroker kafka, int redisPort, int registryPort, boolean temporary) {
         RedisServer redis = new RedisServer(dataDir.resolve("redis"), redisPort);
         DevRegistry registry = null;
         try {

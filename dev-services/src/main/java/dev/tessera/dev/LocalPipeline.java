@@ -5,17 +5,22 @@ import dev.tessera.spec.model.Stream;
 import dev.tessera.spec.parse.SpecParser;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.io.Writer;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
+import java.util.Properties;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -75,12 +80,61 @@ public final class LocalPipeline implements AutoCloseable {
         }
     }
 
-    /** Where the infrastructure the pipeline runs on listens. */
-    public record Endpoints(String bootstrapServers, String registryUrl, String redisUri) {
+    /**
+     * The parts of the pipeline that are Kafka clients, each with credentials of its own on a
+     * secured cluster: the pipeline's own admin client (topics), the gateway, the job and the
+     * writer.
+     */
+    public static final List<String> KAFKA_CLIENTS =
+            List.of("admin", "ingest-gateway", "flink-feature-job", "feature-writer");
 
+    /**
+     * Where the infrastructure the pipeline runs on listens.
+     *
+     * @param kafkaClients Kafka client settings ({@code security.protocol}, {@code sasl.*}, {@code
+     *     ssl.*}) of each of {@link #KAFKA_CLIENTS}, none on a plaintext cluster
+     */
+    public record Endpoints(
+            String bootstrapServers,
+            String registryUrl,
+            String redisUri,
+            Map<String, Map<String, String>> kafkaClients) {
+
+        public Endpoints {
+            kafkaClients = Map.copyOf(kafkaClients);
+        }
+
+        /** Endpoints of a plaintext Kafka cluster. */
+        public Endpoints(String bootstrapServers, String registryUrl, String redisUri) {
+            this(bootstrapServers, registryUrl, redisUri, Map.of());
+        }
+
+        /** The infrastructure's endpoints: its SASL_SSL listener, if its broker has one. */
         public static Endpoints of(LocalInfra infra) {
-            return new Endpoints(
-                    infra.kafka().bootstrapServers(), infra.registry().url(), infra.redis().uri());
+            KafkaBroker kafka = infra.kafka();
+            return kafka.saslSsl()
+                    .map(
+                            saslSsl -> {
+                                Map<String, Map<String, String>> clients = new LinkedHashMap<>();
+                                KAFKA_CLIENTS.forEach(
+                                        user -> clients.put(user, saslSsl.clientSettings(user)));
+                                return new Endpoints(
+                                        kafka.saslSslBootstrapServers(),
+                                        infra.registry().url(),
+                                        infra.redis().uri(),
+                                        clients);
+                            })
+                    .orElseGet(
+                            () ->
+                                    new Endpoints(
+                                            kafka.bootstrapServers(),
+                                            infra.registry().url(),
+                                            infra.redis().uri()));
+        }
+
+        /** The Kafka client settings of one of {@link #KAFKA_CLIENTS}. */
+        public Map<String, String> kafkaClient(String client) {
+            return kafkaClients.getOrDefault(client, Map.of());
         }
     }
 
@@ -291,11 +345,9 @@ public final class LocalPipeline implements AutoCloseable {
     }
 
     private void createIfMissing(String topic, Map<String, String> configs) {
-        try (Admin admin =
-                Admin.create(
-                        Map.of(
-                                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                                endpoints.bootstrapServers()))) {
+        Map<String, Object> adminConfig = new HashMap<>(endpoints.kafkaClient("admin"));
+        adminConfig.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, endpoints.bootstrapServers());
+        try (Admin admin = Admin.create(adminConfig)) {
             admin.createTopics(List.of(new NewTopic(topic, PARTITIONS, (short) 1).configs(configs)))
                     .all()
                     .get(30, TimeUnit.SECONDS);
@@ -347,6 +399,11 @@ public final class LocalPipeline implements AutoCloseable {
                         checkpointDir().toString(),
                         "--savepoint-dir",
                         savepointDir().toString()));
+        Map<String, String> kafkaClient = endpoints.kafkaClient("flink-feature-job");
+        if (!kafkaClient.isEmpty()) {
+            command.addAll(
+                    List.of("--kafka-properties", secretFile("kafka-job.properties", kafkaClient)));
+        }
         command.addAll(jobArgs);
         job = ChildProcess.start(command, dataDir.resolve("logs/flink-feature-job.log"));
         awaitReady(
@@ -354,6 +411,43 @@ public final class LocalPipeline implements AutoCloseable {
                 job,
                 flinkUrl() + "/jobs/overview",
                 body -> body.contains("\"state\":\"RUNNING\""));
+    }
+
+    /**
+     * Writes settings holding credentials as a properties file only this user can read, and returns
+     * its path: where the job, as in Kubernetes (a mounted Secret), reads them from.
+     */
+    private String secretFile(String name, Map<String, String> settings) {
+        Path file = dataDir.resolve("secrets").resolve(name);
+        Properties properties = new Properties();
+        properties.putAll(settings);
+        try {
+            Files.createDirectories(file.getParent());
+            Files.deleteIfExists(file);
+            Files.createFile(
+                    file,
+                    PosixFilePermissions.asFileAttribute(
+                            PosixFilePermissions.fromString("rw-------")));
+            try (Writer out = Files.newBufferedWriter(file)) {
+                properties.store(out, "Kafka client settings of the Flink job");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + file, e);
+        }
+        return file.toString();
+    }
+
+    /**
+     * A Kafka client's settings as the environment variables Quarkus maps onto its {@code kafka.}
+     * configuration ({@code KAFKA_SASL_JAAS_CONFIG} to {@code sasl.jaas.config}): credentials never
+     * on a command line.
+     */
+    private static Map<String, String> kafkaEnvironment(Map<String, String> settings) {
+        Map<String, String> env = new LinkedHashMap<>();
+        settings.forEach(
+                (key, value) ->
+                        env.put("KAFKA_" + key.toUpperCase(Locale.ROOT).replace('.', '_'), value));
+        return env;
     }
 
     private void startServices() {
@@ -369,15 +463,20 @@ public final class LocalPipeline implements AutoCloseable {
                         "apicurio.registry.url", endpoints.registryUrl());
         Map<String, String> redis = Map.of("quarkus.redis.hosts", endpoints.redisUri());
         Map<String, String> auth = jwt.serviceConfig();
+        Map<String, String> kafkaEnv = kafkaEnvironment(endpoints.kafkaClient(module));
         switch (module) {
-            case "ingest-gateway" -> startService(module, ports.gateway(), merge(kafka, auth));
-            case "feature-writer" -> startService(module, ports.writer(), merge(kafka, redis));
-            case "feature-reader" -> startService(module, ports.reader(), merge(redis, auth));
+            case "ingest-gateway" ->
+                    startService(module, ports.gateway(), merge(kafka, auth), kafkaEnv);
+            case "feature-writer" ->
+                    startService(module, ports.writer(), merge(kafka, redis), kafkaEnv);
+            case "feature-reader" ->
+                    startService(module, ports.reader(), merge(redis, auth), Map.of());
             default -> throw new IllegalArgumentException("no service " + module);
         }
     }
 
-    private void startService(String module, int port, Map<String, String> config) {
+    private void startService(
+            String module, int port, Map<String, String> config, Map<String, String> env) {
         services.put(
                 module,
                 startService(
@@ -387,7 +486,7 @@ public final class LocalPipeline implements AutoCloseable {
                         URI.create(managementUrl(module)).getPort(),
                         spec,
                         config,
-                        Map.of(),
+                        env,
                         dataDir.resolve("logs/" + module + ".log")));
     }
 

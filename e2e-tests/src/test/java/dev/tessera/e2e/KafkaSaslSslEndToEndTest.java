@@ -1,0 +1,148 @@
+package dev.tessera.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tessera.dev.ChildProcess;
+import dev.tessera.dev.LocalInfra;
+import dev.tessera.dev.LocalPipeline;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole pipeline on a Kafka cluster that speaks SASL_SSL only to it: the gateway, the job and
+ * the writer each log in as their own SCRAM user over TLS (a test CA), their passwords handed over
+ * by environment variables (services) and an owner-only properties file (job), never on a command
+ * line. Events POSTed come back from the reader as features.
+ */
+class KafkaSaslSslEndToEndTest {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    @TempDir static Path dir;
+
+    static LocalInfra infra;
+    static LocalPipeline pipeline;
+
+    @BeforeAll
+    static void start() {
+        infra = LocalInfra.startWithKafkaSaslSsl(dir.resolve("infra"));
+        pipeline =
+                LocalPipeline.startOn(
+                        LocalPipeline.Endpoints.of(infra),
+                        ExamplePipeline.ROOT,
+                        ExamplePipeline.ROOT.resolve("features.yaml"),
+                        dir.resolve("pipeline"),
+                        LocalPipeline.Ports.free(),
+                        List.of());
+    }
+
+    @AfterAll
+    static void stop() {
+        if (pipeline != null) {
+            pipeline.close();
+        }
+        if (infra != null) {
+            infra.close();
+        }
+    }
+
+    @Test
+    void eventsGoThroughEveryPartOverSaslSsl() throws Exception {
+        LocalPipeline.Endpoints endpoints = pipeline.endpoints();
+        assertThat(endpoints.bootstrapServers())
+                .isEqualTo(infra.kafka().saslSslBootstrapServers())
+                .isNotEqualTo(infra.kafka().bootstrapServers());
+        String user = "sasl-" + UUID.randomUUID();
+        long window = (System.currentTimeMillis() / 300_000 - 3) * 300_000;
+
+        assertThat(post(event(user, window + 1_000, 2.5) + event(user, window + 2_000, 4.0)))
+                .isEqualTo(202);
+        assertThat(post(event(user, System.currentTimeMillis(), 1.0))).isEqualTo(202);
+
+        await().atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(500))
+                .untilAsserted(
+                        () -> {
+                            JsonNode features = read(user).path("features");
+                            assertThat(features.at("/txn_count_5m/value").asLong()).isEqualTo(2);
+                            assertThat(features.at("/txn_amount_sum_5m/value").asDouble())
+                                    .isEqualTo(6.5);
+                        });
+        for (ChildProcess part :
+                List.of(
+                        pipeline.job(),
+                        pipeline.service("ingest-gateway"),
+                        pipeline.service("feature-writer"))) {
+            String commandLine =
+                    Files.readString(Path.of("/proc/" + part.pid() + "/cmdline"))
+                            .replace('\0', ' ');
+            for (Map<String, String> client : endpoints.kafkaClients().values()) {
+                assertThat(commandLine)
+                        .as("a command line")
+                        .doesNotContain(password(client.get("sasl.jaas.config")));
+            }
+        }
+    }
+
+    private static String password(String jaas) {
+        int start = jaas.indexOf("password=\"") + "password=\"".length();
+        return jaas.substring(start, jaas.indexOf('"', start));
+    }
+
+    private static int post(String ndjson) throws Exception {
+        return HTTP.send(
+                        HttpRequest.newBuilder(
+                                        URI.create(
+                                                pipeline.gatewayUrl() + "/v1/events/transactions"))
+                                .header("Authorization", "Bearer " + pipeline.producerToken())
+                                .header("Content-Type", "application/x-ndjson")
+                                .POST(
+                                        HttpRequest.BodyPublishers.ofString(
+                                                ndjson, StandardCharsets.UTF_8))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString())
+                .statusCode();
+    }
+
+    private static JsonNode read(String user) throws Exception {
+        HttpResponse<String> response =
+                HTTP.send(
+                        HttpRequest.newBuilder(
+                                        URI.create(
+                                                pipeline.readerUrl()
+                                                        + "/v1/features/user/"
+                                                        + user
+                                                        + "?names=txn_count_5m,txn_amount_sum_5m"))
+                                .header("Authorization", "Bearer " + pipeline.readerToken())
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
+        return JSON.readTree(response.body());
+    }
+
+    private static String event(String user, long time, double amount) {
+        return "{\"user_id\": \""
+                + user
+                + "\", \"amount\": "
+                + amount
+                + ", \"merchant\": \"m\", \"ts\": "
+                + time
+                + "}\n";
+    }
+}
