@@ -40,8 +40,105 @@ class DeploymentManifestsTest {
     }
 
     @Test
+    void kafkaTakesScramOverTlsOnlyAndEachPartItsOwnUserWithTheAclsOfItsTopics() {
+        Map<String, Object> kafka = map(ofKind("Kafka").get(0), "spec");
+        assertThat(list(map(kafka, "kafka"), "listeners"))
+                .allSatisfy(
+                        listener -> {
+                            assertThat(listener.get("tls")).isEqualTo(true);
+                            assertThat(map(listener, "authentication"))
+                                    .containsEntry("type", "scram-sha-512");
+                        });
+        List<String> events = SPEC.streams().stream().map(Stream::topic).toList();
+        List<String> jobWrites = new ArrayList<>(List.of(SPEC.featureTopic()));
+        SPEC.streams()
+                .forEach(
+                        stream -> {
+                            jobWrites.add(stream.lateTopic());
+                            jobWrites.add(stream.deadLetterTopic());
+                        });
+        assertThat(topicsAllowed("ingest-gateway", "Write")).containsAll(events);
+        assertThat(topicsAllowed("flink-feature-job", "Read")).containsAll(events);
+        assertThat(topicsAllowed("flink-feature-job", "Write")).containsAll(jobWrites);
+        assertThat(topicsAllowed("feature-writer", "Read")).containsExactly(SPEC.featureTopic());
+        assertThat(topicsAllowed("feature-writer", "Write"))
+                .containsExactly(SPEC.featureTopic() + ".dlq");
+
+        for (String service : List.of("ingest-gateway", "feature-writer")) {
+            Map<String, Map<String, Object>> env =
+                    list(
+                                    list(
+                                                    map(
+                                                            map(
+                                                                    map(
+                                                                            deployment(service),
+                                                                            "spec"),
+                                                                    "template"),
+                                                            "spec"),
+                                                    "containers")
+                                            .get(0),
+                                    "env")
+                            .stream()
+                            .collect(Collectors.toMap(e -> (String) e.get("name"), e -> e));
+            assertThat(env.get("KAFKA_SECURITY_PROTOCOL")).containsEntry("value", "SASL_SSL");
+            assertThat(env.get("KAFKA_SASL_JAAS_CONFIG"))
+                    .as(service)
+                    .containsEntry(
+                            "valueFrom",
+                            Map.of(
+                                    "secretKeyRef",
+                                    Map.of("name", service, "key", "sasl.jaas.config")));
+        }
+        Map<String, Object> flink = map(ofKind("FlinkDeployment").get(0), "spec");
+        @SuppressWarnings("unchecked")
+        List<String> args = (List<String>) map(flink, "job").get("args");
+        String properties = args.get(args.indexOf("--kafka-properties") + 1);
+        assertThat(properties).isEqualTo("/etc/tessera/kafka/kafka.properties");
+        String jobKafka =
+                (String)
+                        map(
+                                        ofKind("ConfigMap").stream()
+                                                .filter(m -> name(m).equals("tessera-job-kafka"))
+                                                .findFirst()
+                                                .orElseThrow(),
+                                        "data")
+                                .get("kafka.properties");
+        assertThat(jobKafka)
+                .contains(
+                        "security.protocol=SASL_SSL",
+                        "sasl.jaas.config=${dir:/etc/tessera/kafka-user:sasl.jaas.config}");
+        assertThat(list(map(map(flink, "podTemplate"), "spec"), "volumes"))
+                .contains(
+                        Map.of(
+                                "name",
+                                "kafka-user",
+                                "secret",
+                                Map.of("secretName", "flink-feature-job")));
+    }
+
+    /** The topics a KafkaUser may perform {@code operation} on (literal ACLs). */
+    private List<String> topicsAllowed(String user, String operation) {
+        Map<String, Object> kafkaUser =
+                ofKind("KafkaUser").stream()
+                        .filter(u -> name(u).equals(user))
+                        .findFirst()
+                        .orElseThrow(() -> new AssertionError("no KafkaUser " + user));
+        Map<String, Object> spec = map(kafkaUser, "spec");
+        assertThat(map(spec, "authentication")).containsEntry("type", "scram-sha-512");
+        List<String> topics = new ArrayList<>();
+        for (Map<String, Object> acl : list(map(spec, "authorization"), "acls")) {
+            Map<String, Object> resource = map(acl, "resource");
+            if ("topic".equals(resource.get("type"))
+                    && ((List<?>) acl.get("operations")).contains(operation)) {
+                topics.add((String) resource.get("name"));
+            }
+        }
+        return topics;
+    }
+
+    @Test
     void everyPartReadsTheSpecFromTheConfigMapAndReachesKafkaByItsClusterName() {
-        String bootstrap = names("Kafka").get(0) + "-kafka-bootstrap:9092";
+        String bootstrap = names("Kafka").get(0) + "-kafka-bootstrap:9093";
         for (Map<String, Object> deployment : ofKind("Deployment")) {
             Map<String, Object> pod = map(map(map(deployment, "spec"), "template"), "spec");
             if (name(deployment).equals("apicurio-registry")) {
