@@ -27,6 +27,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Supplier;
 
 /**
  * A local stand-in for an OAuth2 authorization server: an RSA key pair kept as PEM files, and RS256
@@ -97,6 +98,53 @@ public final class JwtIssuer {
         config.put("mp.jwt.verify.issuer", ISSUER);
         config.put("mp.jwt.verify.audiences", AUDIENCE);
         return config;
+    }
+
+    /**
+     * A bearer credential the services must refuse with 401 whatever it grants.
+     *
+     * @param reason the reason the services count it under ({@code tessera_auth_refusals_total})
+     * @param token the credential, made when asked (null: no Authorization header at all)
+     */
+    public record Unverifiable(String name, Supplier<String> token, String reason) {}
+
+    /**
+     * Every way a credential fails verification, each granting {@code grants} otherwise: none, not
+     * a JWT, expired, another issuer, another audience, signed by a key the services do not trust.
+     *
+     * @param issuer the trusted issuer, asked only when a token is made (a test's may not exist
+     *     yet)
+     */
+    public static List<Unverifiable> unverifiable(Supplier<JwtIssuer> issuer, String... grants) {
+        return List.of(
+                new Unverifiable("no token", () -> null, "missing_token"),
+                new Unverifiable("not a JWT", () -> "not-a-jwt", "malformed_token"),
+                new Unverifiable(
+                        "expired",
+                        () ->
+                                issuer.get()
+                                        .claims()
+                                        .grants(grants)
+                                        .issuedAt(Instant.now().minus(Duration.ofHours(2)))
+                                        .sign(),
+                        "expired_token"),
+                new Unverifiable(
+                        "another issuer",
+                        () ->
+                                issuer.get()
+                                        .claims()
+                                        .grants(grants)
+                                        .issuer("https://elsewhere")
+                                        .sign(),
+                        "wrong_issuer"),
+                new Unverifiable(
+                        "another audience",
+                        () -> issuer.get().claims().grants(grants).audience("billing").sign(),
+                        "wrong_audience"),
+                new Unverifiable(
+                        "signed by an untrusted key",
+                        () -> untrusted().token(grants),
+                        "bad_signature"));
     }
 
     /** A token valid for an hour with these grants. */

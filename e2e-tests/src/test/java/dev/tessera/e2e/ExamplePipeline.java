@@ -69,6 +69,11 @@ final class ExamplePipeline implements BeforeAllCallback, AfterAllCallback {
         return pipeline.managementUrl(module);
     }
 
+    /** A producer and a model of this pipeline. */
+    PipelineClient client() {
+        return new PipelineClient(pipeline);
+    }
+
     /** Mints tokens the services trust (or, varied, refuse). */
     JwtIssuer jwt() {
         return pipeline.jwt();

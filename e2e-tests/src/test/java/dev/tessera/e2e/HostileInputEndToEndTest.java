@@ -129,22 +129,42 @@ class HostileInputEndToEndTest {
         long now = System.currentTimeMillis();
         long window = (now / 300_000 - 3) * 300_000;
 
-        assertThat(postEvents(transaction(user, now + tenYears, 1.0)).statusCode()).isEqualTo(400);
+        assertThat(
+                        pipeline.client()
+                                .post(
+                                        "transactions",
+                                        PipelineClient.transaction(user, now + tenYears, 1.0))
+                                .statusCode())
+                .isEqualTo(400);
         produceStraightToTheTopic(user, now + tenYears);
         assertThat(
-                        postEvents(
-                                        transaction(user, window + 1_000, 2.0)
-                                                + transaction(user, window + 2_000, 3.0))
+                        pipeline.client()
+                                .post(
+                                        "transactions",
+                                        PipelineClient.transaction(user, window + 1_000, 2.0)
+                                                + PipelineClient.transaction(
+                                                        user, window + 2_000, 3.0))
                                 .statusCode())
                 .isEqualTo(202);
         // Closes the window (and is not in it).
-        assertThat(postEvents(transaction(user, now, 4.0)).statusCode()).isEqualTo(202);
+        assertThat(
+                        pipeline.client()
+                                .post("transactions", PipelineClient.transaction(user, now, 4.0))
+                                .statusCode())
+                .isEqualTo(202);
 
         await().atMost(Duration.ofSeconds(90))
                 .pollInterval(Duration.ofMillis(500))
                 .untilAsserted(
                         () -> {
-                            JsonNode features = read(user).path("features");
+                            JsonNode features =
+                                    pipeline.client()
+                                            .features(
+                                                    "user",
+                                                    user,
+                                                    "txn_count_5m",
+                                                    "txn_amount_sum_5m")
+                                            .path("features");
                             assertThat(features.at("/txn_count_5m/value").asLong()).isEqualTo(2);
                             assertThat(features.at("/txn_amount_sum_5m/value").asDouble())
                                     .isEqualTo(5.0);
@@ -331,42 +351,6 @@ class HostileInputEndToEndTest {
             throw new AssertionError(e);
         }
         return found;
-    }
-
-    private static HttpResponse<String> postEvents(String ndjson) throws Exception {
-        return HTTP.send(
-                HttpRequest.newBuilder(
-                                URI.create(pipeline.gatewayUrl() + "/v1/events/transactions"))
-                        .header("Authorization", "Bearer " + pipeline.producerToken())
-                        .header("Content-Type", "application/x-ndjson")
-                        .POST(HttpRequest.BodyPublishers.ofString(ndjson))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static JsonNode read(String user) throws Exception {
-        HttpResponse<String> response =
-                HTTP.send(
-                        HttpRequest.newBuilder(
-                                        URI.create(
-                                                pipeline.readerUrl()
-                                                        + "/v1/features/user/"
-                                                        + user
-                                                        + "?names=txn_count_5m,txn_amount_sum_5m"))
-                                .header("Authorization", "Bearer " + pipeline.readerToken())
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
-        return JSON.readTree(response.body());
-    }
-
-    private static String transaction(String user, long time, double amount) {
-        return "{\"user_id\": \""
-                + user
-                + "\", \"amount\": "
-                + amount
-                + ", \"merchant\": \"m\", \"ts\": "
-                + time
-                + "}\n";
     }
 
     private static String abbreviate(String text) {

@@ -4,7 +4,6 @@ import dev.tessera.dev.JwtIssuer;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -82,37 +81,24 @@ final class HostileRequests {
         this.random = random;
         this.producer = bearer(jwt.token("produce:*"));
         this.reader = bearer(jwt.token("read:*"));
-        Instant longAgo = Instant.now().minus(Duration.ofDays(2));
-        this.tokens =
-                List.of(
-                        () -> null,
-                        () -> "Bearer",
-                        () -> "Bearer not.a.jwt",
-                        () -> "Basic dXNlcjpwYXNz",
-                        () -> "Bearer " + "a".repeat(5000),
-                        () ->
-                                bearer(
-                                        jwt.claims()
-                                                .grants("produce:*", "read:*")
-                                                .issuedAt(longAgo)
-                                                .sign()),
-                        () ->
-                                bearer(
-                                        jwt.claims()
-                                                .grants("produce:*", "read:*")
-                                                .issuer("https://evil")
-                                                .sign()),
-                        () ->
-                                bearer(
-                                        jwt.claims()
-                                                .grants("produce:*", "read:*")
-                                                .audience("other")
-                                                .sign()),
-                        () -> bearer(JwtIssuer.untrusted().token("produce:*", "read:*")),
-                        () -> bearer(jwt.token("produce:clicks", "read:product")),
-                        () -> bearer(jwt.token("read:*")),
-                        () -> bearer(jwt.token("produce:*")),
-                        () -> bearer(jwt.token()));
+        List<Supplier<String>> refused = new ArrayList<>();
+        JwtIssuer.unverifiable(() -> jwt, "produce:*", "read:*")
+                .forEach(
+                        credential ->
+                                refused.add(
+                                        () -> {
+                                            String token = credential.token().get();
+                                            return token == null ? null : bearer(token);
+                                        }));
+        refused.add(() -> "Bearer");
+        refused.add(() -> "Basic dXNlcjpwYXNz");
+        refused.add(() -> "Bearer " + "a".repeat(5000));
+        // Valid, but granting something else or nothing.
+        refused.add(() -> bearer(jwt.token("produce:clicks", "read:product")));
+        refused.add(() -> bearer(jwt.token("read:*")));
+        refused.add(() -> bearer(jwt.token("produce:*")));
+        refused.add(() -> bearer(jwt.token()));
+        this.tokens = List.copyOf(refused);
     }
 
     List<Request> generate(int count) {

@@ -8,11 +8,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tessera.dev.ChildProcess;
 import dev.tessera.dev.LocalInfra;
 import dev.tessera.dev.LocalPipeline;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -72,15 +68,25 @@ class KafkaSaslSslEndToEndTest {
         String user = "sasl-" + UUID.randomUUID();
         long window = (System.currentTimeMillis() / 300_000 - 3) * 300_000;
 
-        assertThat(post(event(user, window + 1_000, 2.5) + event(user, window + 2_000, 4.0)))
-                .isEqualTo(202);
-        assertThat(post(event(user, System.currentTimeMillis(), 1.0))).isEqualTo(202);
+        PipelineClient client = new PipelineClient(pipeline);
+        String events =
+                PipelineClient.transaction(user, window + 1_000, 2.5)
+                        + PipelineClient.transaction(user, window + 2_000, 4.0);
+        assertThat(client.post("transactions", events).statusCode()).isEqualTo(202);
+        String closer = PipelineClient.transaction(user, System.currentTimeMillis(), 1.0);
+        assertThat(client.post("transactions", closer).statusCode()).isEqualTo(202);
 
         await().atMost(Duration.ofSeconds(90))
                 .pollInterval(Duration.ofMillis(500))
                 .untilAsserted(
                         () -> {
-                            JsonNode features = read(user).path("features");
+                            JsonNode features =
+                                    client.features(
+                                                    "user",
+                                                    user,
+                                                    "txn_count_5m",
+                                                    "txn_amount_sum_5m")
+                                            .path("features");
                             assertThat(features.at("/txn_count_5m/value").asLong()).isEqualTo(2);
                             assertThat(features.at("/txn_amount_sum_5m/value").asDouble())
                                     .isEqualTo(6.5);
@@ -93,10 +99,10 @@ class KafkaSaslSslEndToEndTest {
             String commandLine =
                     Files.readString(Path.of("/proc/" + part.pid() + "/cmdline"))
                             .replace('\0', ' ');
-            for (Map<String, String> client : endpoints.kafkaClients().values()) {
+            for (Map<String, String> settings : endpoints.kafkaClients().values()) {
                 assertThat(commandLine)
                         .as("a command line")
-                        .doesNotContain(password(client.get("sasl.jaas.config")));
+                        .doesNotContain(password(settings.get("sasl.jaas.config")));
             }
         }
     }
@@ -104,45 +110,5 @@ class KafkaSaslSslEndToEndTest {
     private static String password(String jaas) {
         int start = jaas.indexOf("password=\"") + "password=\"".length();
         return jaas.substring(start, jaas.indexOf('"', start));
-    }
-
-    private static int post(String ndjson) throws Exception {
-        return HTTP.send(
-                        HttpRequest.newBuilder(
-                                        URI.create(
-                                                pipeline.gatewayUrl() + "/v1/events/transactions"))
-                                .header("Authorization", "Bearer " + pipeline.producerToken())
-                                .header("Content-Type", "application/x-ndjson")
-                                .POST(
-                                        HttpRequest.BodyPublishers.ofString(
-                                                ndjson, StandardCharsets.UTF_8))
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString())
-                .statusCode();
-    }
-
-    private static JsonNode read(String user) throws Exception {
-        HttpResponse<String> response =
-                HTTP.send(
-                        HttpRequest.newBuilder(
-                                        URI.create(
-                                                pipeline.readerUrl()
-                                                        + "/v1/features/user/"
-                                                        + user
-                                                        + "?names=txn_count_5m,txn_amount_sum_5m"))
-                                .header("Authorization", "Bearer " + pipeline.readerToken())
-                                .build(),
-                        HttpResponse.BodyHandlers.ofString());
-        return JSON.readTree(response.body());
-    }
-
-    private static String event(String user, long time, double amount) {
-        return "{\"user_id\": \""
-                + user
-                + "\", \"amount\": "
-                + amount
-                + ", \"merchant\": \"m\", \"ts\": "
-                + time
-                + "}\n";
     }
 }

@@ -14,11 +14,8 @@ import dev.tessera.spec.reference.Reference;
 import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
 import io.apicurio.registry.serde.config.SerdeConfig;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -257,27 +254,10 @@ record RecoveryScenario(
                     arrivals.subList(b * BATCH, Math.min(arrivals.size(), (b + 1) * BATCH))) {
                 ndjson.append(json(event.fields())).append('\n');
             }
-            HttpResponse<String> response = postBatch(pipeline, ndjson.toString());
+            HttpResponse<String> response =
+                    new PipelineClient(pipeline).post("transactions", ndjson.toString());
             assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
             sleepUntil(start + (b + 1) * pause);
-        }
-    }
-
-    private static HttpResponse<String> postBatch(LocalPipeline pipeline, String ndjson) {
-        try {
-            return HTTP.send(
-                    HttpRequest.newBuilder(
-                                    URI.create(pipeline.gatewayUrl() + "/v1/events/transactions"))
-                            .header("Authorization", "Bearer " + pipeline.producerToken())
-                            .header("Content-Type", "application/x-ndjson")
-                            .POST(HttpRequest.BodyPublishers.ofString(ndjson))
-                            .build(),
-                    HttpResponse.BodyHandlers.ofString());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException(e);
         }
     }
 

@@ -1,6 +1,5 @@
 package dev.tessera.reader;
 
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 
@@ -21,7 +20,8 @@ class HttpRefusalsTest {
 
     @Test
     void idsMustBeJsonStringsAndTheRefusalNamesTheIndex() {
-        given().contentType(ContentType.JSON)
+        FeatureResourceTest.asReader()
+                .contentType(ContentType.JSON)
                 .body("{\"ids\": [\"u1\", 2]}")
                 .post("/v1/features/user")
                 .then()
@@ -29,7 +29,8 @@ class HttpRefusalsTest {
                 .contentType(PROBLEM)
                 .body("detail", containsString("ids[1]"))
                 .body("detail", containsString("a JSON string"));
-        given().contentType(ContentType.JSON)
+        FeatureResourceTest.asReader()
+                .contentType(ContentType.JSON)
                 .body("{\"ids\": [true]}")
                 .post("/v1/features/user")
                 .then()
@@ -40,21 +41,24 @@ class HttpRefusalsTest {
 
     @Test
     void aBodyOfTheWrongShapeOrNotJsonIsA400Problem() {
-        given().contentType(ContentType.JSON)
+        FeatureResourceTest.asReader()
+                .contentType(ContentType.JSON)
                 .body("{\"ids\": {\"a\": 1}}")
                 .post("/v1/features/user")
                 .then()
                 .statusCode(400)
                 .contentType(PROBLEM)
                 .body("detail", containsString("ids"));
-        given().contentType(ContentType.JSON)
+        FeatureResourceTest.asReader()
+                .contentType(ContentType.JSON)
                 .body("{\"ids\": [\"u1\"")
                 .post("/v1/features/user")
                 .then()
                 .statusCode(400)
                 .contentType(PROBLEM)
                 .body("detail", containsString("not valid JSON"));
-        given().contentType(ContentType.JSON)
+        FeatureResourceTest.asReader()
+                .contentType(ContentType.JSON)
                 .body("{\"ids\": [\"u1\"]} trailing")
                 .post("/v1/features/user")
                 .then()
@@ -65,14 +69,16 @@ class HttpRefusalsTest {
     @Test
     void aBlankOrControlCharacterFeatureNameIsA400Problem() {
         for (String names : new String[] {"%00", "txn_count_5m,", "%20", "txn_count_5m%0A"}) {
-            given().urlEncodingEnabled(false)
+            FeatureResourceTest.asReader()
+                    .urlEncodingEnabled(false)
                     .get("/v1/features/user/u1?names=" + names)
                     .then()
                     .statusCode(400)
                     .contentType(PROBLEM)
                     .body("detail", containsString("blank or holds a control character"));
         }
-        given().contentType(ContentType.JSON)
+        FeatureResourceTest.asReader()
+                .contentType(ContentType.JSON)
                 .body("{\"ids\": [\"u1\"], \"names\": [\"\\u0000\"]}")
                 .post("/v1/features/user")
                 .then()
@@ -95,7 +101,8 @@ class HttpRefusalsTest {
 
     @Test
     void tooLargeHeadersAreA431Problem() {
-        given().header("X-Padding", "p".repeat(30_000))
+        FeatureResourceTest.asReader()
+                .header("X-Padding", "p".repeat(30_000))
                 .get("/v1/features/user/u1")
                 .then()
                 .statusCode(431)
@@ -116,22 +123,29 @@ class HttpRefusalsTest {
 
     @Test
     void wrongMethodMediaTypeAcceptOrPathAreProblems() {
-        given().delete("/v1/features/user/u1")
+        FeatureResourceTest.asReader()
+                .delete("/v1/features/user/u1")
                 .then()
                 .statusCode(405)
                 .contentType(PROBLEM)
                 .body("detail", containsString("not allowed"));
-        given().contentType(ContentType.TEXT)
+        FeatureResourceTest.asReader()
+                .contentType(ContentType.TEXT)
                 .body("u1")
                 .post("/v1/features/user")
                 .then()
                 .statusCode(415)
                 .contentType(PROBLEM);
-        given().accept("text/csv")
+        FeatureResourceTest.asReader()
+                .accept("text/csv")
                 .get("/v1/features/user/u1")
                 .then()
                 .statusCode(406)
                 .contentType(PROBLEM);
-        given().get("/v1/nothing").then().statusCode(404).contentType(PROBLEM);
+        FeatureResourceTest.asReader()
+                .get("/v1/nothing")
+                .then()
+                .statusCode(404)
+                .contentType(PROBLEM);
     }
 }

@@ -14,6 +14,7 @@ import dev.tessera.spec.store.RedisLayout;
 import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
@@ -48,6 +49,9 @@ class DeadLetterTest {
     static final String DLQ = DeadLetterHeaders.topicOf(TOPIC);
 
     @Inject RedisDataSource redis;
+
+    @TestHTTPResource(value = "/metrics", management = true)
+    String metrics;
 
     @Test
     void anUndecodableRecordAndAWrongTypeUpdateAreDeadLetteredAndTheOthersWritten() {
@@ -95,7 +99,7 @@ class DeadLetterTest {
                 .containsEntry("txn_count_5m", "1");
         assertThat(redis.hash(String.class).hgetall(key(after))).containsEntry("txn_count_5m", "3");
         assertThat(redis.value(String.class).get(key(wrongType))).isEqualTo("not a hash");
-        given().get("/q/metrics")
+        given().get(metrics)
                 .then()
                 .body(containsString("tessera_writer_dead_letters_total{reason=\"undecodable\"}"))
                 .body(containsString("tessera_writer_dead_letters_total{reason=\"wrong-type\"}"));

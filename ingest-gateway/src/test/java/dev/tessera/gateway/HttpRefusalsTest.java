@@ -64,7 +64,9 @@ class HttpRefusalsTest {
                 RawHttp.exchange(
                         RestAssured.port,
                         "POST /v1/events/transactions HTTP/1.1\r\nHost: localhost\r\n"
-                                + "Content-Type: application/json\r\n"
+                                + "Authorization: Bearer "
+                                + TesseraTestResources.jwt().token("produce:*")
+                                + "\r\nContent-Type: application/json\r\n"
                                 + "Transfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
                                 + Integer.toHexString(length)
                                 + "\r\n"
@@ -76,7 +78,9 @@ class HttpRefusalsTest {
     @Test
     void aBodyAtTheLimitReachesTheGatewayWhichSaysWhatIsWrong() {
         String padding = "x".repeat(5 * 1024 * 1024 - 20);
-        given().contentType(ContentType.JSON)
+        given().auth()
+                .oauth2(TesseraTestResources.jwt().token("produce:*"))
+                .contentType(ContentType.JSON)
                 .body("{\"user_id\": \"" + padding + "\"}")
                 .post("/v1/events/transactions")
                 .then()
