@@ -22,6 +22,8 @@ final class ExportedMetrics {
     /** Flink's operator scope, as its Prometheus reporter prefixes operator metrics. */
     private static final String OPERATOR = "flink_taskmanager_job_task_operator_";
 
+    static final String AUTH_REFUSALS = "tessera_auth_refusals_total";
+
     static final String JOB_EVENTS_IN = OPERATOR + "deserializer_stream_eventsIn";
     static final String JOB_LATE_DROPPED = OPERATOR + "lateEventsDropped";
     static final String JOB_LATE_CORRECTED = OPERATOR + "lateEventsCorrected";
@@ -40,7 +42,8 @@ final class ExportedMetrics {
                             "tessera_gateway_events_rejected_total",
                             "tessera_gateway_produce_latency_seconds_bucket",
                             "tessera_gateway_produce_latency_seconds_count",
-                            "tessera_gateway_produce_inflight_events");
+                            "tessera_gateway_produce_inflight_events",
+                            AUTH_REFUSALS);
             case WRITER ->
                     List.of(
                             "tessera_writer_updates_written_total",
@@ -53,13 +56,15 @@ final class ExportedMetrics {
                             "tessera_writer_freshness_lag_seconds_count",
                             "tessera_writer_newest_event_time_seconds",
                             "tessera_writer_group_update_interval_seconds",
-                            "kafka_consumer_fetch_manager_records_lag_max");
+                            "kafka_consumer_fetch_manager_records_lag_max",
+                            "tessera_writer_dead_letters_total");
             case READER ->
                     List.of(
                             "tessera_reader_request_latency_seconds_bucket",
                             "tessera_reader_request_latency_seconds_count",
                             "tessera_reader_features_served_total",
-                            "tessera_reader_redis_errors_total");
+                            "tessera_reader_redis_errors_total",
+                            AUTH_REFUSALS);
             case JOB ->
                     List.of(
                             JOB_EVENTS_IN,

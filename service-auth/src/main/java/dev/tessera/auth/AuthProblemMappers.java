@@ -1,7 +1,5 @@
 package dev.tessera.auth;
 
-import io.micrometer.core.instrument.Counter;
-import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.UnauthorizedException;
 import jakarta.ws.rs.core.HttpHeaders;
@@ -20,10 +18,10 @@ public class AuthProblemMappers {
     /** An RFC 9457 problem body; the services' own problems have the same fields. */
     public record AuthProblem(String title, int status, String detail) {}
 
-    private final MeterRegistry registry;
+    private final AuthMetrics metrics;
 
-    public AuthProblemMappers(MeterRegistry registry) {
-        this.registry = registry;
+    public AuthProblemMappers(AuthMetrics metrics) {
+        this.metrics = metrics;
     }
 
     /** No token on an {@code @Authenticated} endpoint. */
@@ -60,11 +58,6 @@ public class AuthProblemMappers {
     }
 
     private void count(AuthRefusal refusal) {
-        Counter.builder("tessera.auth.refusals")
-                .description(
-                        "Requests refused for want of a valid bearer token (401) or a grant (403)")
-                .tag("reason", refusal.tag())
-                .register(registry)
-                .increment();
+        metrics.refused(refusal);
     }
 }

@@ -5,6 +5,7 @@ import dev.tessera.spec.avro.FeatureUpdate;
 import dev.tessera.writer.config.WriterConfig;
 import dev.tessera.writer.messaging.DeadLetterProducer.DeadLetter;
 import dev.tessera.writer.service.FeatureWriteService;
+import dev.tessera.writer.store.UnwritableUpdateException;
 import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
 import io.smallrye.common.annotation.Blocking;
 import io.smallrye.mutiny.Uni;
@@ -37,12 +38,6 @@ import org.jboss.logging.Logger;
  */
 @ApplicationScoped
 public class FeatureUpdateConsumer {
-
-    /** A record the Avro deserializer cannot decode (not Avro, unknown schema id...). */
-    static final String UNDECODABLE = "undecodable";
-
-    /** A decoded Avro record that is not a valid feature update. */
-    static final String CODEC = "codec";
 
     private static final Logger LOG = Logger.getLogger(FeatureUpdateConsumer.class);
 
@@ -82,14 +77,16 @@ public class FeatureUpdateConsumer {
             try {
                 avro = deserialize(record);
             } catch (RuntimeException e) {
-                dead.add(new DeadLetter(record, UNDECODABLE, e.toString()));
+                dead.add(
+                        new DeadLetter(
+                                record, UnwritableUpdateException.UNDECODABLE, e.toString()));
                 continue;
             }
             try {
                 updates.add(AvroSchemas.fromAvro(avro));
                 decoded.add(record);
             } catch (RuntimeException e) {
-                dead.add(new DeadLetter(record, CODEC, e.toString()));
+                dead.add(new DeadLetter(record, UnwritableUpdateException.CODEC, e.toString()));
             }
         }
         return writer.write(updates)

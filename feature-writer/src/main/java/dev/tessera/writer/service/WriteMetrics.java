@@ -4,6 +4,7 @@ import dev.tessera.spec.avro.FeatureUpdate;
 import dev.tessera.spec.model.FeatureGroup;
 import dev.tessera.spec.model.FeatureSpec;
 import dev.tessera.spec.model.Window;
+import dev.tessera.writer.store.UnwritableUpdateException;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.Gauge;
@@ -59,6 +60,10 @@ public class WriteMetrics {
 
     public WriteMetrics(MeterRegistry registry, FeatureSpec spec) {
         this.registry = registry;
+        // At start-up, so that the first dead letter shows in increase() and alerts.
+        for (String reason : UnwritableUpdateException.REASONS) {
+            deadLetters(reason);
+        }
         for (FeatureGroup group : spec.groups()) {
             // With the newest event time written, what the freshness alert compares: a group is
             // stale when nothing newer than twice its update interval was written.
@@ -129,12 +134,15 @@ public class WriteMetrics {
 
     /** One record sent to the dead-letter topic, by reason (a bounded set of tokens). */
     public void deadLetter(String reason) {
-        Counter.builder("tessera.writer.dead.letters")
+        deadLetters(reason).increment();
+    }
+
+    private Counter deadLetters(String reason) {
+        return Counter.builder("tessera.writer.dead.letters")
                 .description(
                         "Feature updates the writer can never apply, sent to the dead-letter topic")
                 .tag("reason", reason)
-                .register(registry)
-                .increment();
+                .register(registry);
     }
 
     /**

@@ -1,5 +1,7 @@
 package dev.tessera.writer.store;
 
+import java.util.List;
+
 /**
  * A feature update that can never be written as it is, whatever the state of the connection: its
  * values cannot be encoded, or Redis refused the data itself. Retrying it would stall its partition
@@ -7,7 +9,10 @@ package dev.tessera.writer.store;
  */
 public class UnwritableUpdateException extends RuntimeException {
 
-    /** The update's values cannot be encoded for Redis. */
+    /** A record the Avro deserializer cannot decode (not Avro, unknown schema id...). */
+    public static final String UNDECODABLE = "undecodable";
+
+    /** A decoded record that is not a valid feature update, or values that cannot be encoded. */
     public static final String CODEC = "codec";
 
     /** A key of the update holds another Redis type than the layout's (WRONGTYPE). */
@@ -15,6 +20,10 @@ public class UnwritableUpdateException extends RuntimeException {
 
     /** The write script failed on the update's data. */
     public static final String SCRIPT_ERROR = "script-error";
+
+    /** Every reason an update goes to the dead-letter topic: the tags of its counter. */
+    public static final List<String> REASONS =
+            List.of(UNDECODABLE, CODEC, WRONG_TYPE, SCRIPT_ERROR);
 
     private final String reason;
 
