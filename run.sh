@@ -23,6 +23,8 @@ if [[ "${1:-}" == "--stop-with-savepoint" ]]; then
 fi
 
 require_redis
+# Not started by ./run.sh yet: exported for the child JVMs that will start the real Apicurio Registry.
+find_registry_java || true
 
 for port in 9092 8085 6379 8081 9249 8080 8082 8083 9080 9082 9083; do
     if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then

@@ -110,7 +110,16 @@ public final class ApicurioRegistry implements AutoCloseable {
      * @throws IllegalStateException if {@value #JAVA_HOME_ENV} names no Java {@value #MIN_JAVA}+
      */
     public static Optional<Path> findJava() {
-        String fromEnv = System.getenv(JAVA_HOME_ENV);
+        return findJava(
+                System.getenv(JAVA_HOME_ENV),
+                Runtime.version().feature(),
+                Path.of(System.getProperty("java.home")),
+                JVM_DIR);
+    }
+
+    /** {@link #findJava()} with its inputs given, for tests. */
+    static Optional<Path> findJava(
+            String fromEnv, int runningVersion, Path runningHome, Path jvmDir) {
         if (fromEnv != null && !fromEnv.isBlank()) {
             Path home = Path.of(fromEnv);
             int version = javaVersion(home);
@@ -127,19 +136,19 @@ public final class ApicurioRegistry implements AutoCloseable {
             }
             return Optional.of(home);
         }
-        if (Runtime.version().feature() >= MIN_JAVA) {
-            return Optional.of(Path.of(System.getProperty("java.home")));
+        if (runningVersion >= MIN_JAVA) {
+            return Optional.of(runningHome);
         }
-        if (!Files.isDirectory(JVM_DIR)) {
+        if (!Files.isDirectory(jvmDir)) {
             return Optional.empty();
         }
-        try (Stream<Path> homes = Files.list(JVM_DIR)) {
+        try (Stream<Path> homes = Files.list(jvmDir)) {
             return homes.filter(home -> javaVersion(home) >= MIN_JAVA)
                     .max(
                             Comparator.comparingInt(ApicurioRegistry::javaVersion)
                                     .thenComparing(Path::toString));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot list " + JVM_DIR, e);
+            throw new UncheckedIOException("cannot list " + jvmDir, e);
         }
     }
 

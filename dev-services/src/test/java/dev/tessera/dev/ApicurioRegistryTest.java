@@ -1,6 +1,7 @@
 package dev.tessera.dev;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -170,6 +171,32 @@ class ApicurioRegistryTest {
         assertThat(ApicurioRegistry.javaVersion(dir.resolve("nothing"))).isZero();
         assertThat(ApicurioRegistry.missingJavaMessage())
                 .contains("Java 21 or newer", ApicurioRegistry.JAVA_HOME_ENV);
+    }
+
+    @Test
+    void findsJavaInTheEnvironmentThenThisJvmThenTheNewestUnderTheJvmDirectory(@TempDir Path dir)
+            throws IOException {
+        Path jvms = Files.createDirectories(dir.resolve("jvm"));
+        fakeJavaHome(jvms.resolve("java-17"), "17.0.15");
+        Path jdk21 = fakeJavaHome(jvms.resolve("jdk-21"), "21.0.8");
+        Path jdk25 = fakeJavaHome(jvms.resolve("temurin-25"), "25.0.1");
+        Path running = dir.resolve("running");
+
+        assertThat(ApicurioRegistry.findJava(jdk21.toString(), 25, running, jvms)).contains(jdk21);
+        assertThat(ApicurioRegistry.findJava(null, 21, running, jvms)).contains(running);
+        assertThat(ApicurioRegistry.findJava("", 17, running, jvms)).contains(jdk25);
+        assertThat(ApicurioRegistry.findJava(null, 17, running, dir.resolve("none"))).isEmpty();
+        Files.delete(jdk21.resolve("release"));
+        Files.delete(jdk25.resolve("release"));
+        assertThat(ApicurioRegistry.findJava(null, 17, running, jvms))
+                .as("only a Java 17 there")
+                .isEmpty();
+        assertThatThrownBy(
+                        () ->
+                                ApicurioRegistry.findJava(
+                                        jvms.resolve("java-17").toString(), 17, running, jvms))
+                .hasMessageContaining(ApicurioRegistry.JAVA_HOME_ENV)
+                .hasMessageContaining("Java 17");
     }
 
     private static void assumeRegistry() {
