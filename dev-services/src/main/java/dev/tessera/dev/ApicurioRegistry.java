@@ -1,0 +1,312 @@
+package dev.tessera.dev;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+
+/**
+ * The real Apicurio Registry, from the distribution archive the build unpacks (see dev-services'
+ * pom), in a child JVM listening on 127.0.0.1: its REST APIs on one free port, its health on
+ * another (Quarkus' management interface).
+ *
+ * <p>Its state is in memory (the registry's default storage): {@link #close()} loses every schema
+ * and rule.
+ *
+ * <p>The registry needs Java {@value #MIN_JAVA} or newer, while the project builds and runs on 17.
+ * {@link #findJava()} looks for one: {@value #JAVA_HOME_ENV} if set, else the running JVM, else the
+ * newest JDK under {@code /usr/lib/jvm}.
+ */
+public final class ApicurioRegistry implements AutoCloseable {
+
+    /** The oldest Java the registry's archive runs on. */
+    public static final int MIN_JAVA = 21;
+
+    /** Names the Java home to run the registry with; {@code scripts/prerequisites.sh} sets it. */
+    public static final String JAVA_HOME_ENV = "TESSERA_REGISTRY_JAVA_HOME";
+
+    /** Written at build time (resource filtering): the registry's version and unpacked home. */
+    private static final String LOCATION_RESOURCE = "apicurio-registry.properties";
+
+    private static final Path JVM_DIR = Path.of("/usr/lib/jvm");
+    private static final Pattern JAVA_VERSION =
+            Pattern.compile("^JAVA_VERSION=\"(\\d+)(?:\\.(\\d+))?", Pattern.MULTILINE);
+    private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
+    private static final Duration POLL_TIMEOUT = Duration.ofSeconds(2);
+
+    private final int port;
+    private final int managementPort;
+    private final ChildProcess process;
+
+    private ApicurioRegistry(int port, int managementPort, ChildProcess process) {
+        this.port = port;
+        this.managementPort = managementPort;
+        this.process = process;
+    }
+
+    /**
+     * Starts the registry on free loopback ports and waits until it is ready.
+     *
+     * @param workDir holds its log, {@code apicurio-registry.log}; created if missing
+     * @throws IllegalStateException if no Java {@value #MIN_JAVA}+ is found ({@link
+     *     #missingJavaMessage()}), the archive is not unpacked, or the registry is not ready in
+     *     time
+     */
+    public static ApicurioRegistry start(Path workDir) {
+        Path javaHome =
+                findJava().orElseThrow(() -> new IllegalStateException(missingJavaMessage()));
+        Path runJar = home().resolve("quarkus-run.jar");
+        if (!Files.isRegularFile(runJar)) {
+            throw new IllegalStateException(
+                    runJar
+                            + " is missing: build dev-services with Maven, which unpacks Apicurio"
+                            + " Registry in generate-resources");
+        }
+        int port = FreePorts.pick();
+        int managementPort = FreePorts.pick();
+        List<String> command =
+                List.of(
+                        javaHome.resolve("bin").resolve("java").toString(),
+                        "-Xmx512m",
+                        // Two cores are shared with the tests: one GC thread is plenty.
+                        "-XX:+UseSerialGC",
+                        "-Dquarkus.http.host=" + Loopback.HOST,
+                        "-Dquarkus.http.port=" + port,
+                        "-Dquarkus.management.host=" + Loopback.HOST,
+                        "-Dquarkus.management.port=" + managementPort,
+                        "-jar",
+                        runJar.toString());
+        ChildProcess process =
+                ChildProcess.start(
+                        command, workDir.toAbsolutePath().resolve("apicurio-registry.log"));
+        ApicurioRegistry registry = new ApicurioRegistry(port, managementPort, process);
+        try {
+            registry.awaitReady();
+        } catch (RuntimeException e) {
+            process.kill9();
+            throw e;
+        }
+        return registry;
+    }
+
+    /**
+     * A Java home of version {@value #MIN_JAVA} or newer: {@value #JAVA_HOME_ENV} if set (it must
+     * then be one), else the running JVM's if it is new enough, else the newest under {@code
+     * /usr/lib/jvm}.
+     *
+     * @throws IllegalStateException if {@value #JAVA_HOME_ENV} names no Java {@value #MIN_JAVA}+
+     */
+    public static Optional<Path> findJava() {
+        return findJava(
+                System.getenv(JAVA_HOME_ENV),
+                Runtime.version().feature(),
+                Path.of(System.getProperty("java.home")),
+                JVM_DIR);
+    }
+
+    /** {@link #findJava()} with its inputs given, for tests. */
+    static Optional<Path> findJava(
+            String fromEnv, int runningVersion, Path runningHome, Path jvmDir) {
+        if (fromEnv != null && !fromEnv.isBlank()) {
+            Path home = Path.of(fromEnv);
+            int version = javaVersion(home);
+            if (version < MIN_JAVA) {
+                throw new IllegalStateException(
+                        JAVA_HOME_ENV
+                                + "="
+                                + fromEnv
+                                + " is not a Java "
+                                + MIN_JAVA
+                                + " or newer ("
+                                + (version == 0 ? "no bin/java or release file" : "Java " + version)
+                                + ")");
+            }
+            return Optional.of(home);
+        }
+        if (runningVersion >= MIN_JAVA) {
+            return Optional.of(runningHome);
+        }
+        if (!Files.isDirectory(jvmDir)) {
+            return Optional.empty();
+        }
+        try (Stream<Path> homes = Files.list(jvmDir)) {
+            return homes.filter(home -> javaVersion(home) >= MIN_JAVA)
+                    .max(
+                            Comparator.comparingInt(ApicurioRegistry::javaVersion)
+                                    .thenComparing(Path::toString));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + jvmDir, e);
+        }
+    }
+
+    /** What to do when {@link #findJava()} finds nothing. */
+    public static String missingJavaMessage() {
+        return "Apicurio Registry "
+                + version()
+                + " needs Java "
+                + MIN_JAVA
+                + " or newer, and none was found ("
+                + JAVA_HOME_ENV
+                + " unset, this JVM is Java "
+                + Runtime.version().feature()
+                + ", none under "
+                + JVM_DIR
+                + "). Install a JDK "
+                + MIN_JAVA
+                + "+ (Eclipse Temurin from https://adoptium.net, or your distribution's"
+                + " openjdk-21-jdk-headless or newer) and set "
+                + JAVA_HOME_ENV
+                + " to its home, or install it under "
+                + JVM_DIR
+                + ".";
+    }
+
+    /** The version of the registry the build unpacked. */
+    public static String version() {
+        return location().getProperty("version");
+    }
+
+    /** The base URL of its v3 REST API, the form the Apicurio serde takes. */
+    public String url() {
+        return "http://" + Loopback.HOST + ":" + port + "/apis/registry/v3";
+    }
+
+    /** The base URL of its Confluent-compatible API. */
+    public String ccompatUrl() {
+        return "http://" + Loopback.HOST + ":" + port + "/apis/ccompat/v7";
+    }
+
+    public int port() {
+        return port;
+    }
+
+    /** The management port, serving {@code /health/ready} and {@code /health/live}. */
+    public int managementPort() {
+        return managementPort;
+    }
+
+    /** The registry's stdout and stderr. */
+    public Path log() {
+        return process.log();
+    }
+
+    public boolean isRunning() {
+        return process.isAlive();
+    }
+
+    /** Kills the registry (SIGKILL): its state is in memory, there is nothing to shut down. */
+    @Override
+    public void close() {
+        process.kill9();
+    }
+
+    private static Path home() {
+        return Path.of(location().getProperty("home"));
+    }
+
+    private static Properties location() {
+        try (InputStream in = ApicurioRegistry.class.getResourceAsStream(LOCATION_RESOURCE)) {
+            if (in == null) {
+                throw new IllegalStateException(
+                        LOCATION_RESOURCE
+                                + " is missing next to "
+                                + ApicurioRegistry.class.getName()
+                                + ": build dev-services with Maven, which writes it in"
+                                + " process-resources");
+            }
+            Properties properties = new Properties();
+            properties.load(in);
+            return properties;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + LOCATION_RESOURCE, e);
+        }
+    }
+
+    /**
+     * The feature version of the Java at {@code home}, from its {@code release} file; 0 if it has
+     * no {@code bin/java} or no readable version.
+     */
+    static int javaVersion(Path home) {
+        Path release = home.resolve("release");
+        if (!Files.isExecutable(home.resolve("bin").resolve("java"))
+                || !Files.isRegularFile(release)) {
+            return 0;
+        }
+        try {
+            Matcher matcher = JAVA_VERSION.matcher(Files.readString(release));
+            if (!matcher.find()) {
+                return 0;
+            }
+            int major = Integer.parseInt(matcher.group(1));
+            // "1.8.0_402" is Java 8.
+            return major == 1 && matcher.group(2) != null
+                    ? Integer.parseInt(matcher.group(2))
+                    : major;
+        } catch (IOException | NumberFormatException e) {
+            return 0;
+        }
+    }
+
+    /** Polls {@code /health/ready} on the management port until it answers 200. */
+    private void awaitReady() {
+        URI health = URI.create("http://" + Loopback.HOST + ":" + managementPort + "/health/ready");
+        HttpClient http = HttpClient.newBuilder().connectTimeout(POLL_TIMEOUT).build();
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        Exception lastFailure = null;
+        while (true) {
+            try {
+                HttpResponse<String> response =
+                        http.send(
+                                HttpRequest.newBuilder(health).timeout(POLL_TIMEOUT).build(),
+                                HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 200) {
+                    return;
+                }
+                lastFailure =
+                        new IllegalStateException(
+                                "health " + response.statusCode() + ": " + response.body());
+            } catch (IOException e) {
+                lastFailure = e;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted waiting for Apicurio Registry", e);
+            }
+            String problem = null;
+            if (!process.isAlive()) {
+                problem = "Apicurio Registry exited during startup";
+            } else if (System.nanoTime() > deadline) {
+                problem = "Apicurio Registry not ready after " + READY_TIMEOUT.toSeconds() + " s";
+            }
+            if (problem != null) {
+                throw new IllegalStateException(
+                        problem
+                                + " ("
+                                + url()
+                                + "); "
+                                + log()
+                                + " ends with:\n"
+                                + process.logTail(),
+                        lastFailure);
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted waiting for Apicurio Registry", e);
+            }
+        }
+    }
+}
