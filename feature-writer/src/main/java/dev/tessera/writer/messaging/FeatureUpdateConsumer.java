@@ -1,5 +1,6 @@
 package dev.tessera.writer.messaging;
 
+import com.microsoft.kiota.ApiException;
 import dev.tessera.spec.avro.AvroSchemas;
 import dev.tessera.spec.avro.FeatureUpdate;
 import dev.tessera.writer.config.WriterConfig;
@@ -128,14 +129,18 @@ public class FeatureUpdateConsumer {
         }
     }
 
-    /** A network failure anywhere in the chain: the registry, not the record, is at fault. */
-    private static boolean isUnreachable(Throwable failure) {
+    /**
+     * A network failure anywhere in the chain, or the registry answering 5xx: the registry, not the
+     * record, is at fault.
+     */
+    static boolean isUnreachable(Throwable failure) {
         for (Throwable t = failure; t != null; t = t.getCause()) {
             if (t instanceof SocketException
                     || t instanceof SocketTimeoutException
                     || t instanceof UnknownHostException
                     || t instanceof TimeoutException
-                    || t instanceof HttpClosedException) {
+                    || t instanceof HttpClosedException
+                    || (t instanceof ApiException api && api.getResponseStatusCode() >= 500)) {
                 return true;
             }
         }
