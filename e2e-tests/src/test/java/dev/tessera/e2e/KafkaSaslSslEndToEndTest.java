@@ -1,17 +1,12 @@
 package dev.tessera.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tessera.dev.ChildProcess;
 import dev.tessera.dev.LocalInfra;
 import dev.tessera.dev.LocalPipeline;
-import java.net.http.HttpClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -27,9 +22,6 @@ import org.junit.jupiter.api.io.TempDir;
  * line. Events POSTed come back from the reader as features.
  */
 class KafkaSaslSslEndToEndTest {
-
-    static final ObjectMapper JSON = new ObjectMapper();
-    static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @TempDir static Path dir;
 
@@ -76,21 +68,7 @@ class KafkaSaslSslEndToEndTest {
         String closer = PipelineClient.transaction(user, System.currentTimeMillis(), 1.0);
         assertThat(client.post("transactions", closer).statusCode()).isEqualTo(202);
 
-        await().atMost(Duration.ofSeconds(90))
-                .pollInterval(Duration.ofMillis(500))
-                .untilAsserted(
-                        () -> {
-                            JsonNode features =
-                                    client.features(
-                                                    "user",
-                                                    user,
-                                                    "txn_count_5m",
-                                                    "txn_amount_sum_5m")
-                                            .path("features");
-                            assertThat(features.at("/txn_count_5m/value").asLong()).isEqualTo(2);
-                            assertThat(features.at("/txn_amount_sum_5m/value").asDouble())
-                                    .isEqualTo(6.5);
-                        });
+        client.awaitWindow(user, 2, 6.5);
         for (ChildProcess part :
                 List.of(
                         pipeline.job(),

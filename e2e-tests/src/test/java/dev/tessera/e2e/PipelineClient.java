@@ -1,5 +1,8 @@
 package dev.tessera.e2e;
 
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tessera.dev.LocalPipeline;
@@ -11,6 +14,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 
 /**
  * A producer and a model of a running pipeline: events POSTed as NDJSON, features read, with the
@@ -63,6 +67,24 @@ final class PipelineClient {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * Waits (90 s at most) until the reader serves {@code user}'s closed 5-minute window of the
+     * example spec with this count and sum.
+     */
+    void awaitWindow(String user, long count, double sum) {
+        await().atMost(Duration.ofSeconds(90))
+                .pollInterval(Duration.ofMillis(500))
+                .untilAsserted(
+                        () -> {
+                            JsonNode values =
+                                    features("user", user, "txn_count_5m", "txn_amount_sum_5m")
+                                            .path("features");
+                            assertThat(values.at("/txn_count_5m/value").asLong()).isEqualTo(count);
+                            assertThat(values.at("/txn_amount_sum_5m/value").asDouble())
+                                    .isEqualTo(sum);
+                        });
     }
 
     /** A transaction of the example spec, as an NDJSON line. */
