@@ -11,22 +11,38 @@ import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 /**
- * Says what is wrong with a request JAX-RS refused before any resource ran (no such path, method,
- * content type or acceptable answer): the {@code detail} of the services' problem answers.
+ * A request JAX-RS refused before any resource ran (no such path, method, content type or
+ * acceptable answer, a body that does not bind) as an {@code application/problem+json} answer that
+ * says what is wrong: one mapper for every service.
  */
-public final class JaxRsRefusals {
+public class JaxRsRefusals {
 
-    private JaxRsRefusals() {}
+    private static final String MEDIA_TYPE = "application/problem+json";
+
+    /** An RFC 9457 problem body, with the fields of the services' own. */
+    public record Problem(String title, int status, String detail) {}
+
+    @ServerExceptionMapper
+    public Response refused(WebApplicationException e, HttpHeaders headers, UriInfo uri) {
+        int status = e.getResponse().getStatus();
+        return withHeaders(
+                        e,
+                        Response.status(status)
+                                .type(MEDIA_TYPE)
+                                .entity(new Problem(title(e), status, detail(e, headers, uri))))
+                .build();
+    }
 
     /** The reason phrase of the refusal's status, the problem's title. */
-    public static String title(WebApplicationException e) {
+    private static String title(WebApplicationException e) {
         Response.StatusType status = e.getResponse().getStatusInfo();
         return status.getReasonPhrase();
     }
 
-    public static String detail(WebApplicationException e, HttpHeaders headers, UriInfo uri) {
+    private static String detail(WebApplicationException e, HttpHeaders headers, UriInfo uri) {
         String path = uri.getRequestUri().getRawPath();
         if (e instanceof NotFoundException) {
             return "nothing is served at " + path;
@@ -61,7 +77,7 @@ public final class JaxRsRefusals {
     }
 
     /** The refusal's own headers (Allow...) on the problem answer. */
-    public static Response.ResponseBuilder withHeaders(
+    private static Response.ResponseBuilder withHeaders(
             WebApplicationException e, Response.ResponseBuilder problem) {
         e.getResponse()
                 .getStringHeaders()

@@ -5,10 +5,7 @@ import dev.tessera.health.JaxRsRefusals;
 import dev.tessera.reader.service.BadFeatureRequestException;
 import dev.tessera.reader.service.UnknownEntityException;
 import dev.tessera.reader.store.StoreUnavailableException;
-import jakarta.ws.rs.WebApplicationException;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.UriInfo;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
@@ -32,19 +29,6 @@ public class ProblemMappers {
         LOG.warn(e.getMessage());
         return problem(503, "Feature store unavailable", e.getMessage())
                 .header("Retry-After", 1)
-                .build();
-    }
-
-    /** What JAX-RS refuses before the resource runs: unknown path, method, media type. */
-    @ServerExceptionMapper
-    public Response refusedByJaxRs(WebApplicationException e, HttpHeaders headers, UriInfo uri) {
-        int status = e.getResponse().getStatus();
-        return JaxRsRefusals.withHeaders(
-                        e,
-                        problem(
-                                status,
-                                JaxRsRefusals.title(e),
-                                JaxRsRefusals.detail(e, headers, uri)))
                 .build();
     }
 

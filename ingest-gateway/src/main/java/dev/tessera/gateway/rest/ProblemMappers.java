@@ -6,11 +6,7 @@ import dev.tessera.gateway.service.KafkaUnavailableException;
 import dev.tessera.gateway.service.PayloadTooLargeException;
 import dev.tessera.gateway.service.UnknownStreamException;
 import dev.tessera.gateway.service.Violation;
-import dev.tessera.health.JaxRsRefusals;
-import jakarta.ws.rs.WebApplicationException;
-import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.Response;
-import jakarta.ws.rs.core.UriInfo;
 import java.util.List;
 import org.jboss.logging.Logger;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
@@ -50,20 +46,6 @@ public class ProblemMappers {
                         e.getMessage() + "; nothing is lost by retrying the whole request",
                         null)
                 .header("Retry-After", config.gateway().retryAfter().toSeconds())
-                .build();
-    }
-
-    /** What JAX-RS refuses before the resource runs: unknown path, method, media type. */
-    @ServerExceptionMapper
-    public Response refusedByJaxRs(WebApplicationException e, HttpHeaders headers, UriInfo uri) {
-        int status = e.getResponse().getStatus();
-        return JaxRsRefusals.withHeaders(
-                        e,
-                        problem(
-                                status,
-                                JaxRsRefusals.title(e),
-                                JaxRsRefusals.detail(e, headers, uri),
-                                null))
                 .build();
     }
 
