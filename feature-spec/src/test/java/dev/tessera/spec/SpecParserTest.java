@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tessera.spec.agg.Count;
 import dev.tessera.spec.agg.Sum;
+import dev.tessera.spec.model.Compatibility;
 import dev.tessera.spec.model.EventFilter;
 import dev.tessera.spec.model.Feature;
 import dev.tessera.spec.model.FeatureGroup;
@@ -15,6 +16,7 @@ import dev.tessera.spec.model.Join;
 import dev.tessera.spec.model.Stream;
 import dev.tessera.spec.model.ValueType;
 import dev.tessera.spec.model.Window;
+import dev.tessera.spec.model.WireFormat;
 import dev.tessera.spec.parse.SpecException;
 import dev.tessera.spec.parse.SpecParser;
 import java.nio.file.Path;
@@ -356,6 +358,49 @@ class SpecParserTest {
 
     private static int joinLine(String yaml) {
         return List.of(yaml.split("\n")).indexOf("joins:") + 2;
+    }
+
+    @Test
+    void streamsDeclareCompatibilityWireFormatAndFieldDefaults() {
+        FeatureSpec spec =
+                SpecParser.parse(
+                        "features.yaml",
+                        VALID.replace(
+                                        "    entity: user\n    fields:",
+                                        "    entity: user\n"
+                                                + "    compatibility: full_transitive\n"
+                                                + "    wire_format: confluent\n"
+                                                + "    fields:")
+                                .replace(
+                                        "merchant: string?",
+                                        "merchant: {type: 'string?', default: unknown}\n"
+                                                + "      items: {type: long, default: 1}"));
+        Stream transactions = spec.stream("transactions").orElseThrow();
+        assertThat(transactions.compatibility()).isEqualTo(Compatibility.FULL_TRANSITIVE);
+        assertThat(transactions.wireFormat()).isEqualTo(WireFormat.CONFLUENT);
+        assertThat(transactions.line()).isEqualTo(6);
+        assertThat(transactions.field("merchant").orElseThrow())
+                .isEqualTo(new Field("merchant", FieldType.STRING, true, "unknown", 12));
+        assertThat(transactions.field("items").orElseThrow().defaultValue()).isEqualTo(1L);
+        assertThat(transactions.field("amount").orElseThrow().hasDefault()).isFalse();
+
+        Stream plain = SpecParser.parse("features.yaml", VALID).stream("transactions").get();
+        assertThat(plain.compatibility()).isEqualTo(Compatibility.BACKWARD);
+        assertThat(plain.wireFormat()).isEqualTo(WireFormat.APICURIO);
+
+        assertProblem(
+                VALID.replace("    fields:", "    compatibility: sideways\n    fields:"),
+                7,
+                "compatibility 'sideways' is not one of [backward, backward_transitive, forward,"
+                        + " forward_transitive, full, full_transitive, none]");
+        assertProblem(
+                VALID.replace("amount: double", "amount: {type: double, default: lots}"),
+                9,
+                "the default 'lots' of 'amount' is not a double");
+        assertProblem(
+                VALID.replace("amount: double", "amount: {default: 0}"),
+                9,
+                "field 'amount' needs 'type'");
     }
 
     @Test

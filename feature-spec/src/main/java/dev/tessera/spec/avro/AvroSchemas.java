@@ -30,8 +30,9 @@ public final class AvroSchemas {
 
     /**
      * The schema of a stream's events: a record named after the stream, one field per declared
-     * field, optional fields as a union with null defaulting to null, timestamps as {@code
-     * timestamp-millis}.
+     * field, optional fields as a union with null, timestamps as {@code timestamp-millis}. A
+     * field's declared default becomes its Avro default (an optional one's is null unless
+     * declared), so an event written before the field existed is read with it.
      */
     public static Schema eventSchema(Stream stream) {
         SchemaBuilder.FieldAssembler<Schema> fields =
@@ -41,10 +42,17 @@ public final class AvroSchemas {
                         .fields();
         for (Field field : stream.fields()) {
             Schema type = avroType(field);
+            Object declared = field.defaultValue();
             if (field.optional()) {
+                // Avro takes a union's default from its first branch: null first unless declared.
                 fields.name(field.name())
-                        .type(Schema.createUnion(Schema.create(Schema.Type.NULL), type))
-                        .withDefault(null);
+                        .type(
+                                declared == null
+                                        ? Schema.createUnion(Schema.create(Schema.Type.NULL), type)
+                                        : Schema.createUnion(type, Schema.create(Schema.Type.NULL)))
+                        .withDefault(declared);
+            } else if (declared != null) {
+                fields.name(field.name()).type(type).withDefault(declared);
             } else {
                 fields.name(field.name()).type(type).noDefault();
             }

@@ -17,6 +17,9 @@ import java.util.Optional;
  * @param maxFuture how far ahead of the receiving clock an event may be stamped: the gateway
  *     refuses a later one, the job sends it to {@link #lateTopic()} without letting it move event
  *     time (one bad clock would otherwise make every later event of the stream late)
+ * @param compatibility the rule the registry holds every new version of the stream's schema to
+ * @param wireFormat how records of the topic name their writer's schema
+ * @param line where the stream is declared in {@code features.yaml}
  */
 public record Stream(
         String name,
@@ -28,7 +31,10 @@ public record Stream(
         Duration idleness,
         Duration allowedLateness,
         Duration maxFuture,
-        Dedupe dedupe) {
+        Dedupe dedupe,
+        Compatibility compatibility,
+        WireFormat wireFormat,
+        int line) {
 
     /**
      * Events with the same value of {@code field} (per entity id) are one event: a retried POST or
@@ -39,6 +45,11 @@ public record Stream(
 
     public Optional<Field> field(String fieldName) {
         return fields.stream().filter(f -> f.name().equals(fieldName)).findFirst();
+    }
+
+    /** The registry artifact (Confluent: subject) of the topic's event schemas. */
+    public String artifactId() {
+        return topic + "-value";
     }
 
     /** The field holding the entity id. */

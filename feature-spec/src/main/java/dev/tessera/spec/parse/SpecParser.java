@@ -2,6 +2,7 @@ package dev.tessera.spec.parse;
 
 import dev.tessera.spec.agg.Aggregation;
 import dev.tessera.spec.agg.Aggregations;
+import dev.tessera.spec.model.Compatibility;
 import dev.tessera.spec.model.Durations;
 import dev.tessera.spec.model.Entity;
 import dev.tessera.spec.model.EventFilter;
@@ -13,6 +14,7 @@ import dev.tessera.spec.model.FieldType;
 import dev.tessera.spec.model.Join;
 import dev.tessera.spec.model.Stream;
 import dev.tessera.spec.model.Window;
+import dev.tessera.spec.model.WireFormat;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.StringReader;
@@ -140,7 +142,9 @@ public final class SpecParser {
                                 "watermark",
                                 "allowed_lateness",
                                 "max_future",
-                                "dedupe"));
+                                "dedupe",
+                                "compatibility",
+                                "wire_format"));
         String topic = s.containsKey("topic") ? s.get("topic").scalar("topic") : name;
         YamlNode entityNode = YamlNode.required(node, s, "entity", what);
         Entity entity = entityRef(entityNode, what);
@@ -196,6 +200,14 @@ public final class SpecParser {
                         : DEFAULT_MAX_FUTURE;
         Stream.Dedupe dedupe =
                 s.containsKey("dedupe") ? dedupe(s.get("dedupe"), what, fields) : null;
+        Compatibility compatibility =
+                s.containsKey("compatibility")
+                        ? named(s.get("compatibility"), "compatibility", Compatibility.values())
+                        : Compatibility.BACKWARD;
+        WireFormat wireFormat =
+                s.containsKey("wire_format")
+                        ? named(s.get("wire_format"), "wire_format", WireFormat.values())
+                        : WireFormat.APICURIO;
         streams.put(
                 name,
                 new Stream(
@@ -208,7 +220,28 @@ public final class SpecParser {
                         idleness,
                         allowedLateness,
                         maxFuture,
-                        dedupe));
+                        dedupe,
+                        compatibility,
+                        wireFormat,
+                        node.line()));
+    }
+
+    /** The constant of {@code values} whose name is the node's value, in any case. */
+    private static <E extends Enum<E>> E named(YamlNode node, String what, E[] values) {
+        String text = node.scalar(what);
+        for (E value : values) {
+            if (value.name().equalsIgnoreCase(text)) {
+                return value;
+            }
+        }
+        throw node.error(
+                what
+                        + " '"
+                        + text
+                        + "' is not one of "
+                        + Arrays.stream(values)
+                                .map(v -> v.name().toLowerCase(Locale.ROOT))
+                                .toList());
     }
 
     private static Stream.Dedupe dedupe(YamlNode node, String what, List<Field> fields) {
@@ -230,8 +263,18 @@ public final class SpecParser {
         return new Stream.Dedupe(fieldName, within);
     }
 
-    private Field readField(String name, YamlNode typeNode) {
-        checkName(name, typeNode, "field");
+    /** A field: {@code name: type}, or {@code name: {type: T, default: V}} with a default. */
+    private Field readField(String name, YamlNode node) {
+        checkName(name, node, "field");
+        Map<String, YamlNode> longForm =
+                node.isMapping()
+                        ? node.entries("field '" + name + "'", Set.of("type", "default"))
+                        : Map.of();
+        YamlNode typeNode =
+                node.isMapping()
+                        ? YamlNode.required(node, longForm, "type", "field '" + name + "'")
+                        : node;
+        YamlNode defaultNode = longForm.get("default");
         String declared = typeNode.scalar("the type of field '" + name + "'");
         boolean optional = declared.endsWith("?");
         String typeName = optional ? declared.substring(0, declared.length() - 1) : declared;
@@ -248,7 +291,10 @@ public final class SpecParser {
                                                         + typeName
                                                         + "' (known: string, long, double, boolean,"
                                                         + " timestamp; add ? for optional)"));
-        return new Field(name, type, optional);
+        Field field = new Field(name, type, optional, null, node.line());
+        return defaultNode == null
+                ? field
+                : new Field(name, type, optional, literal(defaultNode, field), node.line());
     }
 
     private void readGroup(String name, YamlNode node) {
@@ -631,7 +677,10 @@ public final class SpecParser {
                         left.idleness(),
                         lateness,
                         left.maxFuture(),
-                        null);
+                        null,
+                        left.compatibility(),
+                        left.wireFormat(),
+                        node.line());
         joins.put(
                 name,
                 interval

@@ -42,6 +42,10 @@ final class YamlNode {
         return value;
     }
 
+    boolean isMapping() {
+        return node instanceof MappingNode;
+    }
+
     boolean isSequence() {
         return node instanceof SequenceNode;
     }

@@ -43,6 +43,47 @@ class AvroSchemasTest {
         assertThat(back.version()).isEqualTo(2);
     }
 
+    /** An event written before a field with a default existed is read with that default. */
+    @Test
+    void declaredDefaultsFillFieldsAnOlderVersionLacks() throws Exception {
+        String v1 =
+                """
+                entities: {user: {key: user_id}}
+                streams:
+                  clicks:
+                    entity: user
+                    fields: {user_id: string, ts: timestamp}
+                feature_groups: {}
+                """;
+        String v2 =
+                v1.replace(
+                        "ts: timestamp}",
+                        "ts: timestamp, device: {type: string, default: web},"
+                                + " coupon: {type: 'string?', default: none}, referrer: 'string?'}");
+        Schema writer = AvroSchemas.eventSchema(SpecParser.parse("v1", v1).stream("clicks").get());
+        Schema reader = AvroSchemas.eventSchema(SpecParser.parse("v2", v2).stream("clicks").get());
+        GenericData.Record old = new GenericData.Record(writer);
+        old.put("user_id", "u1");
+        old.put("ts", 5L);
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        org.apache.avro.io.BinaryEncoder encoder =
+                org.apache.avro.io.EncoderFactory.get().binaryEncoder(bytes, null);
+        new org.apache.avro.generic.GenericDatumWriter<GenericData.Record>(writer)
+                .write(old, encoder);
+        encoder.flush();
+        org.apache.avro.generic.GenericRecord read =
+                new org.apache.avro.generic.GenericDatumReader<
+                                org.apache.avro.generic.GenericRecord>(writer, reader)
+                        .read(
+                                null,
+                                org.apache.avro.io.DecoderFactory.get()
+                                        .binaryDecoder(bytes.toByteArray(), null));
+        assertThat(read.get("device").toString()).isEqualTo("web");
+        assertThat(read.get("coupon").toString()).isEqualTo("none");
+        assertThat(read.get("referrer")).isNull();
+        assertThat(read.get("user_id").toString()).isEqualTo("u1");
+    }
+
     /**
      * The Apicurio serializer registers a named type nested in a schema as a reference, and a
      * schema with references misses the serializer's schema cache: one registry call per record.
