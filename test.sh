@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every test on real parts: a Kafka broker, redis-server, the dev schema registry and Flink's
+# Runs every test on real parts: a Kafka broker, redis-server, Apicurio Registry and Flink's
 # MiniCluster, all started and stopped by the tests themselves on free ports.
 set -euo pipefail
 cd "$(dirname "$0")"

@@ -14,7 +14,7 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The benchmark suite, {@code ./bench.sh}: starts Kafka, Redis and the dev registry once, then the
+ * The benchmark suite, {@code ./bench.sh}: starts Kafka, Redis and Apicurio Registry once, then the
  * pipeline (at-least-once) for the reader, gateway and end-to-end figures, the pipeline again
  * (exactly-once) for its end-to-end figures, and the Flink job alone for its throughput. Writes
  * {@code bench/results/latest.json} (and a dated copy) and {@code BENCHMARKS.md}.

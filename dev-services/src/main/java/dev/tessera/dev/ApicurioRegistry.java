@@ -23,8 +23,9 @@ import java.util.stream.Stream;
  * pom), in a child JVM listening on 127.0.0.1: its REST APIs on one free port, its health on
  * another (Quarkus' management interface).
  *
- * <p>Its state is in memory (the registry's default storage): {@link #close()} loses every schema
- * and rule.
+ * <p>Its state (schemas, ids, rules) is kept in an H2 database file in its data directory, so a
+ * restart on the same directory answers the ids producers have cached and records in Kafka carry.
+ * The registry's default in-memory storage would forget them.
  *
  * <p>The registry needs Java {@value #MIN_JAVA} or newer, while the project builds and runs on 17.
  * {@link #findJava()} looks for one: {@value #JAVA_HOME_ENV} if set, else the running JVM, else the
@@ -46,6 +47,7 @@ public final class ApicurioRegistry implements AutoCloseable {
             Pattern.compile("^JAVA_VERSION=\"(\\d+)(?:\\.(\\d+))?", Pattern.MULTILINE);
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(120);
     private static final Duration POLL_TIMEOUT = Duration.ofSeconds(2);
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
 
     private final int port;
     private final int managementPort;
@@ -58,14 +60,24 @@ public final class ApicurioRegistry implements AutoCloseable {
     }
 
     /**
-     * Starts the registry on free loopback ports and waits until it is ready.
+     * Starts the registry on a free loopback port, with its data and log in {@code dataDir}, and
+     * waits until it is ready.
+     */
+    public static ApicurioRegistry start(Path dataDir) {
+        return start(dataDir, 0);
+    }
+
+    /**
+     * Starts the registry and waits until it is ready.
      *
-     * @param workDir holds its log, {@code apicurio-registry.log}; created if missing
+     * @param dataDir holds its database and its log, {@code apicurio-registry.log}; created if
+     *     missing, reused if it exists
+     * @param port the port of its REST APIs; 0 for a free one
      * @throws IllegalStateException if no Java {@value #MIN_JAVA}+ is found ({@link
      *     #missingJavaMessage()}), the archive is not unpacked, or the registry is not ready in
      *     time
      */
-    public static ApicurioRegistry start(Path workDir) {
+    public static ApicurioRegistry start(Path dataDir, int port) {
         Path javaHome =
                 findJava().orElseThrow(() -> new IllegalStateException(missingJavaMessage()));
         Path runJar = home().resolve("quarkus-run.jar");
@@ -75,24 +87,29 @@ public final class ApicurioRegistry implements AutoCloseable {
                             + " is missing: build dev-services with Maven, which unpacks Apicurio"
                             + " Registry in generate-resources");
         }
-        int port = FreePorts.pick();
+        Path dir = dataDir.toAbsolutePath();
+        int apiPort = port == 0 ? FreePorts.pick() : port;
         int managementPort = FreePorts.pick();
         List<String> command =
                 List.of(
                         javaHome.resolve("bin").resolve("java").toString(),
-                        "-Xmx512m",
+                        "-Xmx384m",
                         // Two cores are shared with the tests: one GC thread is plenty.
                         "-XX:+UseSerialGC",
+                        "-XX:TieredStopAtLevel=1",
                         "-Dquarkus.http.host=" + Loopback.HOST,
-                        "-Dquarkus.http.port=" + port,
+                        "-Dquarkus.http.port=" + apiPort,
                         "-Dquarkus.management.host=" + Loopback.HOST,
                         "-Dquarkus.management.port=" + managementPort,
+                        "-Dapicurio.datasource.url=jdbc:h2:file:" + dir.resolve("h2/registry"),
+                        // Its default pool of 20 connections is sized for a server, not a laptop.
+                        "-Dapicurio.datasource.jdbc.initial-size=2",
+                        "-Dapicurio.datasource.jdbc.min-size=2",
+                        "-Dapicurio.datasource.jdbc.max-size=8",
                         "-jar",
                         runJar.toString());
-        ChildProcess process =
-                ChildProcess.start(
-                        command, workDir.toAbsolutePath().resolve("apicurio-registry.log"));
-        ApicurioRegistry registry = new ApicurioRegistry(port, managementPort, process);
+        ChildProcess process = ChildProcess.start(command, dir.resolve("apicurio-registry.log"));
+        ApicurioRegistry registry = new ApicurioRegistry(apiPort, managementPort, process);
         try {
             registry.awaitReady();
         } catch (RuntimeException e) {
@@ -207,10 +224,10 @@ public final class ApicurioRegistry implements AutoCloseable {
         return process.isAlive();
     }
 
-    /** Kills the registry (SIGKILL): its state is in memory, there is nothing to shut down. */
+    /** Stops the registry (SIGTERM, then SIGKILL if it lingers). */
     @Override
     public void close() {
-        process.kill9();
+        process.stop(STOP_TIMEOUT);
     }
 
     private static Path home() {

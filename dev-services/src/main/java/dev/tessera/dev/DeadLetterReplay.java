@@ -141,10 +141,10 @@ public final class DeadLetterReplay {
         Map<String, Object> client = new HashMap<>();
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
-                case "--bootstrap-servers" -> bootstrap = DevRegistry.requireValue(args, ++i);
-                case "--topic" -> topic = DevRegistry.requireValue(args, ++i);
+                case "--bootstrap-servers" -> bootstrap = Arguments.requireValue(args, ++i);
+                case "--topic" -> topic = Arguments.requireValue(args, ++i);
                 case "--kafka-properties" ->
-                        load(Path.of(DevRegistry.requireValue(args, ++i)))
+                        load(Path.of(Arguments.requireValue(args, ++i)))
                                 .forEach((k, v) -> client.put(k.toString(), v));
                 default -> throw new IllegalArgumentException("unknown argument " + args[i]);
             }

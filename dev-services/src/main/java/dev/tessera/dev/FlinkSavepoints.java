@@ -117,8 +117,8 @@ public final class FlinkSavepoints {
         Path target = Path.of(".tessera/savepoints");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
-                case "--flink-url" -> flinkUrl = DevRegistry.requireValue(args, ++i);
-                case "--target" -> target = Path.of(DevRegistry.requireValue(args, ++i));
+                case "--flink-url" -> flinkUrl = Arguments.requireValue(args, ++i);
+                case "--target" -> target = Path.of(Arguments.requireValue(args, ++i));
                 default ->
                         throw new IllegalArgumentException(
                                 "unknown argument "

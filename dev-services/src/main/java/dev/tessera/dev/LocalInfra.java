@@ -9,14 +9,16 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.CountDownLatch;
 import java.util.stream.Stream;
 
 /**
- * Kafka, Redis and the dev schema registry together, on loopback, with their data under one
- * directory: what Tessera's services need to run locally. Used by {@link TesseraTestResources} for
- * Quarkus tests, directly by other tests (Flink, end to end), and by {@code ./run.sh} through
- * {@link #main}.
+ * Kafka, Redis and Apicurio Registry together, on loopback, with their data under one directory:
+ * what Tessera's services need to run locally. Used by {@link TesseraTestResources} for Quarkus
+ * tests, directly by other tests (Flink, end to end), and by {@code ./run.sh} through {@link
+ * #main}.
  */
 public final class LocalInfra implements AutoCloseable {
 
@@ -24,14 +26,14 @@ public final class LocalInfra implements AutoCloseable {
     private final boolean temporary;
     private final KafkaBroker kafka;
     private final RedisServer redis;
-    private final DevRegistry registry;
+    private final ApicurioRegistry registry;
 
     private LocalInfra(
             Path dataDir,
             boolean temporary,
             KafkaBroker kafka,
             RedisServer redis,
-            DevRegistry registry) {
+            ApicurioRegistry registry) {
         this.dataDir = dataDir;
         this.temporary = temporary;
         this.kafka = kafka;
@@ -89,22 +91,30 @@ public final class LocalInfra implements AutoCloseable {
     private static LocalInfra start(
             Path dataDir, KafkaBroker kafka, int redisPort, int registryPort, boolean temporary) {
         RedisServer redis = new RedisServer(dataDir.resolve("redis"), redisPort);
-        DevRegistry registry = null;
+        // The registry takes longest to start: it starts while Redis and Kafka do.
+        CompletableFuture<ApicurioRegistry> registry =
+                CompletableFuture.supplyAsync(
+                        () -> ApicurioRegistry.start(dataDir.resolve("registry"), registryPort));
         try {
-            registry = DevRegistry.start(registryPort, dataDir.resolve("registry"));
             redis.start();
             kafka.start();
-            return new LocalInfra(dataDir, temporary, kafka, redis, registry);
+            return new LocalInfra(dataDir, temporary, kafka, redis, registry.join());
         } catch (RuntimeException e) {
             kafka.close();
             redis.close();
-            if (registry != null) {
-                registry.close();
+            try {
+                registry.join().close();
+            } catch (RuntimeException registryFailure) {
+                if (registryFailure != e) {
+                    e.addSuppressed(registryFailure);
+                }
             }
             if (temporary) {
                 deleteRecursively(dataDir);
             }
-            throw e;
+            throw e instanceof CompletionException && e.getCause() instanceof RuntimeException cause
+                    ? cause
+                    : e;
         }
     }
 
@@ -116,7 +126,7 @@ public final class LocalInfra implements AutoCloseable {
         return redis;
     }
 
-    public DevRegistry registry() {
+    public ApicurioRegistry registry() {
         return registry;
     }
 
@@ -167,13 +177,13 @@ public final class LocalInfra implements AutoCloseable {
         int registryPort = 8085;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
-                case "--data" -> data = Path.of(DevRegistry.requireValue(args, ++i));
+                case "--data" -> data = Path.of(Arguments.requireValue(args, ++i));
                 case "--kafka-port" ->
-                        kafkaPort = Integer.parseInt(DevRegistry.requireValue(args, ++i));
+                        kafkaPort = Integer.parseInt(Arguments.requireValue(args, ++i));
                 case "--redis-port" ->
-                        redisPort = Integer.parseInt(DevRegistry.requireValue(args, ++i));
+                        redisPort = Integer.parseInt(Arguments.requireValue(args, ++i));
                 case "--registry-port" ->
-                        registryPort = Integer.parseInt(DevRegistry.requireValue(args, ++i));
+                        registryPort = Integer.parseInt(Arguments.requireValue(args, ++i));
                 default ->
                         throw new IllegalArgumentException(
                                 "unknown argument "

@@ -33,7 +33,7 @@ import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
  * The whole pipeline on one machine, as {@code ./run.sh} and the end-to-end tests run it: {@link
- * LocalInfra} (Kafka, Redis, the dev registry), the topics of {@code features.yaml}, the Flink job
+ * LocalInfra} (Kafka, Redis, Apicurio Registry), the topics of {@code features.yaml}, the Flink job
  * in a local MiniCluster with its web UI, and the gateway, writer and reader from their built jars,
  * each a child process that dies with this JVM.
  */
@@ -594,15 +594,15 @@ public final class LocalPipeline implements AutoCloseable {
         List<String> restore = List.of("--resume-latest", "--allow-non-restored-state");
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
-                case "--root" -> root = Path.of(DevRegistry.requireValue(args, ++i));
-                case "--spec" -> spec = Path.of(DevRegistry.requireValue(args, ++i));
-                case "--data" -> data = Path.of(DevRegistry.requireValue(args, ++i));
+                case "--root" -> root = Path.of(Arguments.requireValue(args, ++i));
+                case "--spec" -> spec = Path.of(Arguments.requireValue(args, ++i));
+                case "--data" -> data = Path.of(Arguments.requireValue(args, ++i));
                 case "--demo" -> demo = true;
                 case "--from-savepoint" ->
                         restore =
                                 List.of(
                                         "--savepoint",
-                                        DevRegistry.requireValue(args, ++i),
+                                        Arguments.requireValue(args, ++i),
                                         "--allow-non-restored-state");
                 default ->
                         throw new IllegalArgumentException(

@@ -5,7 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * Real Kafka, Redis and the dev schema registry for {@code @QuarkusTest}s:
+ * Real Kafka, Redis and Apicurio Registry for {@code @QuarkusTest}s:
  * {@code @QuarkusTestResource(TesseraTestResources.class)} (or {@code @WithTestResource}). The
  * returned configuration is {@link LocalInfra#config()}, and {@link JwtIssuer#serviceConfig()} of a
  * key pair in its data directory, so the services trust {@link #jwt()}'s tokens.
@@ -64,7 +64,7 @@ public final class TesseraTestResources implements QuarkusTestResourceLifecycleM
         return infra().redis();
     }
 
-    public static DevRegistry registry() {
+    public static ApicurioRegistry registry() {
         return infra().registry();
     }
 }

@@ -146,7 +146,7 @@ class ApicurioRegistryTest {
                         artifact + "/versions",
                         JSON.writeValueAsString(version(CLICK_NEW_REQUIRED_FIELD)));
         // Apicurio Registry 3.3.3 answers a rule violation with 400 (its OpenAPI document says 409,
-        // as 2.x and the dev registry answer): the problem's name says what happened.
+        // as 2.x answers): the problem's name says what happened.
         assertThat(refused.statusCode()).as(refused.body()).isEqualTo(400);
         JsonNode problem = JSON.readTree(refused.body());
         assertThat(problem.get("name").asText()).isEqualTo("RuleViolationException");

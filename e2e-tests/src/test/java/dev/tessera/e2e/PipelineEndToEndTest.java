@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The whole pipeline as {@code ./run.sh} starts it, on real parts: a Kafka broker, redis-server and
- * the dev schema registry, the Flink job in a MiniCluster, and the gateway, writer and reader from
+ * Apicurio Registry, the Flink job in a MiniCluster, and the gateway, writer and reader from
  * their packaged jars. Events POSTed to the gateway come back from the reader as features.
  */
 class PipelineEndToEndTest {

@@ -6,7 +6,7 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tessera.dev.ChildProcess;
-import dev.tessera.dev.DevRegistry;
+import dev.tessera.dev.ApicurioRegistry;
 import dev.tessera.dev.FreePorts;
 import dev.tessera.dev.JwtIssuer;
 import dev.tessera.dev.KafkaBroker;
@@ -50,7 +50,7 @@ class SecuredRedisEndToEndTest {
 
     @TempDir static Path dir;
 
-    static DevRegistry registry;
+    static ApicurioRegistry registry;
     static KafkaBroker kafka;
     static RedisServer redis;
     static ChildProcess writer;
@@ -60,7 +60,7 @@ class SecuredRedisEndToEndTest {
 
     @BeforeAll
     static void start() {
-        registry = DevRegistry.start(0, dir.resolve("registry"));
+        registry = ApicurioRegistry.start(dir.resolve("registry"));
         kafka = new KafkaBroker(dir.resolve("kafka"), 0);
         kafka.start();
         kafka.createTopic(FeatureSpec.DEFAULT_FEATURE_TOPIC, 1, Map.of());
