@@ -361,6 +361,43 @@ class SpecParserTest {
     }
 
     @Test
+    void namesAndReferencesAcrossGroupsAndSectionsAreChecked() {
+        assertProblem(
+                VALID
+                        + """
+                          again:
+                            entity: user
+                            stream: transactions
+                            ttl: 1h
+                            features:
+                              n_5m:
+                                aggregation: count
+                                window: tumbling(5m)
+                        """,
+                31,
+                "feature 'n_5m' is already declared in feature group 'txn'");
+        String firstWindow = "count\n        window: tumbling(5m)";
+        assertProblem(
+                VALID.replace(firstWindow, "count\n        window: since(transactions)"),
+                20,
+                "since(transactions) needs another stream of entity 'user'");
+        assertProblem(
+                VALID.replace(firstWindow, "count\n        window: since(nope)"),
+                20,
+                "since(nope) names unknown stream 'nope' (known: [transactions])");
+        assertProblem(
+                VALID.replace(
+                        "feature_groups:",
+                        "joins:\n  transactions:\n    type: interval\nfeature_groups:"),
+                14,
+                "join 'transactions' has the name of a stream");
+        assertProblem(
+                VALID.replace("ttl: 1h", "ttl: 1h\n    tile: 1m"),
+                17,
+                "feature group 'txn' sets a tile but has no rolling feature");
+    }
+
+    @Test
     void streamsDeclareCompatibilityWireFormatAndFieldDefaults() {
         FeatureSpec spec =
                 SpecParser.parse(
