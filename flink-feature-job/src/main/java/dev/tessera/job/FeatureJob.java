@@ -8,6 +8,8 @@ import dev.tessera.spec.model.Join;
 import dev.tessera.spec.model.Stream;
 import dev.tessera.spec.model.Window;
 import dev.tessera.spec.parse.SpecParser;
+import dev.tessera.spec.registry.RegistryClient;
+import dev.tessera.spec.registry.StreamSchemas;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -438,8 +440,11 @@ public final class FeatureJob {
             return;
         }
         FeatureSpec spec = SpecParser.parse(options.spec());
-        StreamExecutionEnvironment env = environment(options);
         KafkaConnectors kafka = options.kafka();
+        // A schema change the stream's rule refuses stops the job here, before it reads a record.
+        new StreamSchemas(spec, options.spec().toString(), new RegistryClient(kafka.registryUrl()))
+                .register();
+        StreamExecutionEnvironment env = environment(options);
         new FeatureJob(
                         spec,
                         kafka.sources(spec),

@@ -60,6 +60,11 @@ public record KafkaConnectors(
         this(bootstrapServers, registryUrl, groupId, delivery, transactionalIdPrefix, Map.of());
     }
 
+    /** The schema registry's v3 API. */
+    public String registryUrl() {
+        return registryUrl;
+    }
+
     /** One source per stream that feeds a feature group, by stream name. */
     public Map<String, KafkaSource<TopicRecord>> sources(FeatureSpec spec) {
         Map<String, KafkaSource<TopicRecord>> sources = new LinkedHashMap<>();
