@@ -13,7 +13,8 @@ require_redis
 command -v redis-benchmark >/dev/null || { echo "redis-benchmark is missing (it comes with redis-tools)" >&2; exit 1; }
 
 echo "Building (./mvnw package, tests skipped)..."
-./mvnw -B -q package -DskipTests -Dspotless.check.skip=true -pl bench -am
+# shellcheck disable=SC2046 # no flags, or one without spaces
+./mvnw -B -q package -DskipTests -Dspotless.check.skip=true -pl bench -am $(registry_build_flags)
 
 classpath="bench/target/classes:$(cat bench/target/classpath.txt)"
 exec java -Xmx1g -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$classpath" dev.tessera.bench.BenchSuite --root . "$@"

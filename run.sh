@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Builds Tessera and starts the whole pipeline locally on real parts: a Kafka broker, the dev schema
-# registry, redis-server, the Flink job (MiniCluster with web UI) and the three services.
+# Builds Tessera and starts the whole pipeline locally on real parts: a Kafka broker, Apicurio
+# Registry, redis-server, the Flink job (MiniCluster with web UI) and the three services.
 #   ./run.sh          everything up; Ctrl-C stops every process it started
 #   ./run.sh --demo   also streams synthetic events for every stream of features.yaml
 # The Flink job checkpoints to .tessera/checkpoints and, started again, resumes from the newest
@@ -32,6 +32,7 @@ for port in 9092 8085 6379 8081 9249 8080 8082 8083 9080 9082 9083; do
 done
 
 echo "Building (./mvnw package, tests skipped)..."
-./mvnw -B -q package -DskipTests -Dspotless.check.skip=true
+# shellcheck disable=SC2046 # no flags, or one without spaces
+./mvnw -B -q package -DskipTests -Dspotless.check.skip=true $(registry_build_flags)
 
 exec java -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -cp "$(dev_classpath)" dev.tessera.dev.LocalPipeline --root . --spec features.yaml --data .tessera "$@"

@@ -6,4 +6,5 @@ cd "$(dirname "$0")"
 source scripts/prerequisites.sh
 require_java17
 require_redis
-exec ./mvnw -B verify "$@"
+# shellcheck disable=SC2046 # no flags, or one without spaces
+exec ./mvnw -B verify $(registry_build_flags) "$@"

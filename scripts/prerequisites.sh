@@ -28,3 +28,20 @@ require_redis() {
         exit 1
     fi
 }
+
+# Apicurio Registry 3.3 (the tests' and run.sh's schema registry) needs Java 21+. Prints the Maven
+# flag that has the build unpack 3.0.9 instead, which runs on Java 17, when no Java 21+ is found
+# where dev-services' ApicurioRegistry looks: TESSERA_REGISTRY_JAVA_HOME, java on the PATH, or a
+# JDK under /usr/lib/jvm.
+registry_build_flags() {
+    local home version
+    for home in "${TESSERA_REGISTRY_JAVA_HOME:-}" "$(dirname "$(dirname "$(readlink -f "$(command -v java)")")")" /usr/lib/jvm/*; do
+        [ -n "$home" ] && [ -x "$home/bin/java" ] && [ -f "$home/release" ] || continue
+        version=$(sed -n 's/^JAVA_VERSION="\([0-9]*\).*/\1/p' "$home/release")
+        if [ "${version:-0}" -ge 21 ] 2>/dev/null; then
+            return 0
+        fi
+    done
+    echo "No Java 21+ found for Apicurio Registry 3.3: using Apicurio Registry 3.0.9, which runs on Java 17." >&2
+    echo "-Dapicurio-registry.version=3.0.9"
+}

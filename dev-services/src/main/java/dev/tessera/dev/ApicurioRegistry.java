@@ -27,14 +27,19 @@ import java.util.stream.Stream;
  * restart on the same directory answers the ids producers have cached and records in Kafka carry.
  * The registry's default in-memory storage would forget them.
  *
- * <p>The registry needs Java {@value #MIN_JAVA} or newer, while the project builds and runs on 17.
+ * <p>Registry 3.3 needs Java {@value #MIN_JAVA} or newer, while the project builds and runs on 17.
  * {@link #findJava()} looks for one: {@value #JAVA_HOME_ENV} if set, else the running JVM, else the
- * newest JDK under {@code /usr/lib/jvm}.
+ * newest JDK under {@code /usr/lib/jvm}. Where there is none, {@code scripts/prerequisites.sh} has
+ * the build unpack Registry {@value #JAVA_17_VERSION} instead, which runs on Java 17: the same v3
+ * and ccompat APIs (a rule violation answers 409 there, 400 in 3.3).
  */
 public final class ApicurioRegistry implements AutoCloseable {
 
-    /** The oldest Java the registry's archive runs on. */
+    /** The oldest Java the registry's archive runs on, from 3.1 on. */
     public static final int MIN_JAVA = 21;
+
+    /** The newest registry version that runs on Java 17: the fallback without a Java 21+. */
+    public static final String JAVA_17_VERSION = "3.0.9";
 
     /** Names the Java home to run the registry with; {@code scripts/prerequisites.sh} sets it. */
     public static final String JAVA_HOME_ENV = "TESSERA_REGISTRY_JAVA_HOME";
@@ -73,20 +78,13 @@ public final class ApicurioRegistry implements AutoCloseable {
      * @param dataDir holds its database and its log, {@code apicurio-registry.log}; created if
      *     missing, reused if it exists
      * @param port the port of its REST APIs; 0 for a free one
-     * @throws IllegalStateException if no Java {@value #MIN_JAVA}+ is found ({@link
-     *     #missingJavaMessage()}), the archive is not unpacked, or the registry is not ready in
-     *     time
+     * @throws IllegalStateException if no Java new enough is found ({@link #missingJavaMessage()}),
+     *     the archive is not unpacked, or the registry is not ready in time
      */
     public static ApicurioRegistry start(Path dataDir, int port) {
         Path javaHome =
                 findJava().orElseThrow(() -> new IllegalStateException(missingJavaMessage()));
-        Path runJar = home().resolve("quarkus-run.jar");
-        if (!Files.isRegularFile(runJar)) {
-            throw new IllegalStateException(
-                    runJar
-                            + " is missing: build dev-services with Maven, which unpacks Apicurio"
-                            + " Registry in generate-resources");
-        }
+        Path runJar = runJar();
         Path dir = dataDir.toAbsolutePath();
         int apiPort = port == 0 ? FreePorts.pick() : port;
         int managementPort = FreePorts.pick();
@@ -120,47 +118,69 @@ public final class ApicurioRegistry implements AutoCloseable {
     }
 
     /**
-     * A Java home of version {@value #MIN_JAVA} or newer: {@value #JAVA_HOME_ENV} if set (it must
-     * then be one), else the running JVM's if it is new enough, else the newest under {@code
-     * /usr/lib/jvm}.
+     * A Java home the unpacked registry runs on ({@link #minJava()} or newer): {@value
+     * #JAVA_HOME_ENV} if set (it must then be one), else the running JVM's if it is new enough,
+     * else the newest under {@code /usr/lib/jvm}.
      *
-     * @throws IllegalStateException if {@value #JAVA_HOME_ENV} names no Java {@value #MIN_JAVA}+
+     * @throws IllegalStateException if {@value #JAVA_HOME_ENV} names no Java new enough
      */
     public static Optional<Path> findJava() {
         return findJava(
                 System.getenv(JAVA_HOME_ENV),
                 Runtime.version().feature(),
                 Path.of(System.getProperty("java.home")),
-                JVM_DIR);
+                JVM_DIR,
+                minJava());
+    }
+
+    /** The oldest Java the unpacked registry version runs on. */
+    public static int minJava() {
+        return version().startsWith("3.0.") ? 17 : MIN_JAVA;
+    }
+
+    /** The unpacked registry's launcher: 3.1+ are fast-jars, 3.0 a runner jar beside lib/. */
+    private static Path runJar() {
+        Path fastJar = home().resolve("quarkus-run.jar");
+        Path runner = home().resolve("apicurio-registry-app-" + version() + "-runner.jar");
+        if (Files.isRegularFile(fastJar)) {
+            return fastJar;
+        }
+        if (Files.isRegularFile(runner)) {
+            return runner;
+        }
+        throw new IllegalStateException(
+                fastJar
+                        + " is missing: build dev-services with Maven, which unpacks Apicurio"
+                        + " Registry in generate-resources");
     }
 
     /** {@link #findJava()} with its inputs given, for tests. */
     static Optional<Path> findJava(
-            String fromEnv, int runningVersion, Path runningHome, Path jvmDir) {
+            String fromEnv, int runningVersion, Path runningHome, Path jvmDir, int minJava) {
         if (fromEnv != null && !fromEnv.isBlank()) {
             Path home = Path.of(fromEnv);
             int version = javaVersion(home);
-            if (version < MIN_JAVA) {
+            if (version < minJava) {
                 throw new IllegalStateException(
                         JAVA_HOME_ENV
                                 + "="
                                 + fromEnv
                                 + " is not a Java "
-                                + MIN_JAVA
+                                + minJava
                                 + " or newer ("
                                 + (version == 0 ? "no bin/java or release file" : "Java " + version)
                                 + ")");
             }
             return Optional.of(home);
         }
-        if (runningVersion >= MIN_JAVA) {
+        if (runningVersion >= minJava) {
             return Optional.of(runningHome);
         }
         if (!Files.isDirectory(jvmDir)) {
             return Optional.empty();
         }
         try (Stream<Path> homes = Files.list(jvmDir)) {
-            return homes.filter(home -> javaVersion(home) >= MIN_JAVA)
+            return homes.filter(home -> javaVersion(home) >= minJava)
                     .max(
                             Comparator.comparingInt(ApicurioRegistry::javaVersion)
                                     .thenComparing(Path::toString));
@@ -174,21 +194,20 @@ public final class ApicurioRegistry implements AutoCloseable {
         return "Apicurio Registry "
                 + version()
                 + " needs Java "
-                + MIN_JAVA
+                + minJava()
                 + " or newer, and none was found ("
                 + JAVA_HOME_ENV
                 + " unset, this JVM is Java "
                 + Runtime.version().feature()
                 + ", none under "
                 + JVM_DIR
-                + "). Install a JDK "
-                + MIN_JAVA
-                + "+ (Eclipse Temurin from https://adoptium.net, or your distribution's"
-                + " openjdk-21-jdk-headless or newer) and set "
+                + "). Set "
                 + JAVA_HOME_ENV
-                + " to its home, or install it under "
-                + JVM_DIR
-                + ".";
+                + " to a JDK "
+                + minJava()
+                + "+ home, or build with -Dapicurio-registry.version="
+                + JAVA_17_VERSION
+                + " (which runs on Java 17; ./run.sh and ./test.sh do so by themselves).";
     }
 
     /** The version of the registry the build unpacked. */

@@ -364,6 +364,21 @@ public final class LocalPipeline implements AutoCloseable {
     }
 
     private void startJob(List<String> jobArgs) {
+        job =
+                ChildProcess.start(
+                        jobCommand(jobArgs), dataDir.resolve("logs/flink-feature-job.log"));
+        awaitReady(
+                "the Flink job",
+                job,
+                flinkUrl() + "/jobs/overview",
+                body -> body.contains("\"state\":\"RUNNING\""));
+    }
+
+    /**
+     * The command that runs the Flink job on this pipeline, as {@link #restartJob} does; later
+     * {@code jobArgs} override earlier settings, such as another {@code --spec}.
+     */
+    public List<String> jobCommand(List<String> jobArgs) {
         Path module = root.resolve("flink-feature-job");
         Path classpath = module.resolve("target/classpath.txt");
         Path providedClasspath = module.resolve("target/provided-classpath.txt");
@@ -405,12 +420,7 @@ public final class LocalPipeline implements AutoCloseable {
                     List.of("--kafka-properties", secretFile("kafka-job.properties", kafkaClient)));
         }
         command.addAll(jobArgs);
-        job = ChildProcess.start(command, dataDir.resolve("logs/flink-feature-job.log"));
-        awaitReady(
-                "the Flink job",
-                job,
-                flinkUrl() + "/jobs/overview",
-                body -> body.contains("\"state\":\"RUNNING\""));
+        return command;
     }
 
     /**
@@ -457,6 +467,33 @@ public final class LocalPipeline implements AutoCloseable {
     }
 
     private void startService(String module) {
+        services.put(
+                module,
+                startService(
+                        module,
+                        spec,
+                        servicePort(module),
+                        URI.create(managementUrl(module)).getPort(),
+                        dataDir.resolve("logs/" + module + ".log")));
+    }
+
+    private int servicePort(String module) {
+        return switch (module) {
+            case "ingest-gateway" -> ports.gateway();
+            case "feature-writer" -> ports.writer();
+            case "feature-reader" -> ports.reader();
+            default -> throw new IllegalArgumentException("no service " + module);
+        };
+    }
+
+    /**
+     * Starts another instance of a service on this pipeline's infrastructure, with its own spec and
+     * ports, and returns once it is ready.
+     *
+     * @throws IllegalStateException if it exits or is not ready in time (its log tells why)
+     */
+    public ChildProcess startService(
+            String module, Path spec, int port, int managementPort, Path log) {
         Map<String, String> kafka =
                 Map.of(
                         "kafka.bootstrap.servers", endpoints.bootstrapServers(),
@@ -464,30 +501,22 @@ public final class LocalPipeline implements AutoCloseable {
         Map<String, String> redis = Map.of("quarkus.redis.hosts", endpoints.redisUri());
         Map<String, String> auth = jwt.serviceConfig();
         Map<String, String> kafkaEnv = kafkaEnvironment(endpoints.kafkaClient(module));
-        switch (module) {
-            case "ingest-gateway" ->
-                    startService(module, ports.gateway(), merge(kafka, auth), kafkaEnv);
-            case "feature-writer" ->
-                    startService(module, ports.writer(), merge(kafka, redis), kafkaEnv);
-            case "feature-reader" ->
-                    startService(module, ports.reader(), merge(redis, auth), Map.of());
-            default -> throw new IllegalArgumentException("no service " + module);
-        }
-    }
-
-    private void startService(
-            String module, int port, Map<String, String> config, Map<String, String> env) {
-        services.put(
+        Map<String, String> config =
+                switch (module) {
+                    case "ingest-gateway" -> merge(kafka, auth);
+                    case "feature-writer" -> merge(kafka, redis);
+                    case "feature-reader" -> merge(redis, auth);
+                    default -> throw new IllegalArgumentException("no service " + module);
+                };
+        return startService(
+                root,
                 module,
-                startService(
-                        root,
-                        module,
-                        port,
-                        URI.create(managementUrl(module)).getPort(),
-                        spec,
-                        config,
-                        env,
-                        dataDir.resolve("logs/" + module + ".log")));
+                port,
+                managementPort,
+                spec,
+                config,
+                module.equals("feature-reader") ? Map.of() : kafkaEnv,
+                log);
     }
 
     /**

@@ -21,7 +21,7 @@ class ContainersPipelineEndToEndTest extends PipelineEndToEndTest {
     static final GenericContainer<?> REDIS =
             new GenericContainer<>(DockerImageName.parse("redis:7.4")).withExposedPorts(6379);
     static final GenericContainer<?> REGISTRY =
-            new GenericContainer<>(DockerImageName.parse("apicurio/apicurio-registry:3.1.7"))
+            new GenericContainer<>(DockerImageName.parse("apicurio/apicurio-registry:3.3.3"))
                     .withExposedPorts(8080);
 
     @BeforeAll

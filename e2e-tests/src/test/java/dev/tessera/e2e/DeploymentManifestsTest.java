@@ -136,6 +136,31 @@ class DeploymentManifestsTest {
         return topics;
     }
 
+    /**
+     * The registry holds every artifact to BACKWARD unless it has a rule of its own, and keeps its
+     * ids across restarts.
+     */
+    @Test
+    void theRegistrySetsAGlobalCompatibilityRuleAndPersistsItsState() {
+        Map<String, Object> registry =
+                ofKind("StatefulSet").stream()
+                        .filter(s -> name(s).equals("apicurio-registry"))
+                        .findFirst()
+                        .orElseThrow();
+        Map<String, Object> pod = map(map(map(registry, "spec"), "template"), "spec");
+        List<Map<String, Object>> env = list(list(pod, "containers").get(0), "env");
+        assertThat(env)
+                .contains(
+                        Map.of("name", "APICURIO_RULES_GLOBAL_COMPATIBILITY", "value", "BACKWARD"))
+                .contains(
+                        Map.of(
+                                "name",
+                                "APICURIO_DATASOURCE_URL",
+                                "value",
+                                "jdbc:h2:file:/data/registry"));
+        assertThat(list(map(registry, "spec"), "volumeClaimTemplates")).hasSize(1);
+    }
+
     @Test
     void everyPartReadsTheSpecFromTheConfigMapAndReachesKafkaByItsClusterName() {
         String bootstrap = names("Kafka").get(0) + "-kafka-bootstrap:9093";

@@ -31,8 +31,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The whole pipeline as {@code ./run.sh} starts it, on real parts: a Kafka broker, redis-server and
- * Apicurio Registry, the Flink job in a MiniCluster, and the gateway, writer and reader from
- * their packaged jars. Events POSTed to the gateway come back from the reader as features.
+ * Apicurio Registry, the Flink job in a MiniCluster, and the gateway, writer and reader from their
+ * packaged jars. Events POSTed to the gateway come back from the reader as features.
  */
 class PipelineEndToEndTest {
 

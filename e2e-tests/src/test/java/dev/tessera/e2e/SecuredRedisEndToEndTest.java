@@ -5,8 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.tessera.dev.ChildProcess;
 import dev.tessera.dev.ApicurioRegistry;
+import dev.tessera.dev.ChildProcess;
 import dev.tessera.dev.FreePorts;
 import dev.tessera.dev.JwtIssuer;
 import dev.tessera.dev.KafkaBroker;

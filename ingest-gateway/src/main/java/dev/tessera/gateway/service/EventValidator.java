@@ -105,7 +105,10 @@ public class EventValidator {
         for (Field field : stream.fields()) {
             JsonNode node = event.get(field.name());
             if (node == null || node.isNull()) {
-                if (!field.optional()) {
+                // An absent field takes its declared default, as in events of older versions.
+                if (field.defaultValue() != null && (node == null || !field.optional())) {
+                    record.put(field.name(), field.defaultValue());
+                } else if (!field.optional()) {
                     violations.add(new Violation(index, field.name(), "is required"));
                 }
                 continue;
