@@ -18,10 +18,13 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 /**
  * The Kafka sources and sinks of the production job, as {@link FeatureJob#main} wires them: one
  * {@link KafkaSource} per stream that feeds a feature group, decoding Avro through the schema
- * registry, one {@link KafkaSink} writing feature updates to the spec's feature topic, one writing
- * late events as JSON to each stream's late topic, and one writing undecodable records to each
- * stream's dead-letter topic.
+ * registry ({@link StreamEventDeserializationSchema}), one {@link KafkaSink} writing feature
+ * updates to the spec's feature topic, one writing late events as JSON to each stream's late topic,
+ * and one writing undecodable records to each stream's dead-letter topic.
  *
+ * @param registryUrl the base of the schema registry's v3 API, {@code
+ *     http://HOST:PORT/apis/registry/v3}; streams in the {@code confluent} wire format are read
+ *     through its Confluent-compatible API, {@code /apis/ccompat/v7} beside it
  * @param groupId the consumer group; offsets are committed to it on checkpoints, and a new group
  *     starts from the earliest offsets
  * @param transactionalIdPrefix names the sink's Kafka transactions under {@code exactly-once}; must
@@ -84,8 +87,7 @@ public record KafkaConnectors(
                 .setClientIdPrefix(groupId + "-" + stream.name())
                 .setStartingOffsets(
                         OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
-                .setDeserializer(
-                        new StreamEventDeserializationSchema(stream, serdeConfig(registryUrl)))
+                .setDeserializer(new StreamEventDeserializationSchema(stream, registryUrl))
                 .build();
     }
 
@@ -148,7 +150,7 @@ public record KafkaConnectors(
         return builder.setBootstrapServers(bootstrapServers);
     }
 
-    /** The Apicurio serde configuration of the job's deserializers and serializer. */
+    /** The Apicurio serde configuration of the job's serializer of feature updates. */
     static Map<String, Object> serdeConfig(String registryUrl) {
         Map<String, Object> config = new LinkedHashMap<>();
         config.put(SerdeConfig.REGISTRY_URL, registryUrl);

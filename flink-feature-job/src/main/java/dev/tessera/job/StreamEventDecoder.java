@@ -1,20 +1,17 @@
 package dev.tessera.job;
 
+import dev.tessera.spec.avro.AvroSchemas;
 import dev.tessera.spec.model.Field;
-import dev.tessera.spec.model.FieldType;
 import dev.tessera.spec.model.Stream;
 import java.io.Serializable;
-import java.time.Instant;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.Map;
-import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericRecord;
 
 /**
- * Turns a decoded Avro event of one stream into a {@link StreamEvent}, reading the fields the
- * stream declares in {@code features.yaml} by name, so events written with any compatible version
- * of the stream's schema decode alike.
+ * Turns an event of one stream, read in the stream's event schema ({@link AvroSchemas#eventSchema}:
+ * the fields {@code features.yaml} declares, of their declared types, whichever version of the
+ * schema it was written with), into a {@link StreamEvent}.
  *
  * <p>Serializable: it travels inside the Kafka deserialization schema to the task managers, where
  * the (non-serializable) {@link Stream} declaration is not available.
@@ -26,36 +23,31 @@ final class StreamEventDecoder implements Serializable {
     private final String streamName;
     private final String keyField;
     private final String timeField;
-    private final Map<String, FieldType> fieldTypes;
+
+    /** The declared fields, in the order of the event schema's fields. */
+    private final String[] fieldNames;
 
     StreamEventDecoder(Stream stream) {
         this.streamName = stream.name();
         this.keyField = stream.keyField();
         this.timeField = stream.timeField();
-        Map<String, FieldType> types = new LinkedHashMap<>();
-        for (Field field : stream.fields()) {
-            types.put(field.name(), field.type());
-        }
-        this.fieldTypes = types;
+        this.fieldNames = stream.fields().stream().map(Field::name).toArray(String[]::new);
     }
 
     /**
-     * Decodes one event.
+     * Decodes one event, a record of the stream's event schema.
      *
-     * @throws UndecodableEventException when the entity key or the event time is missing, or a
-     *     field holds a value its declared type cannot take
+     * @throws UndecodableEventException when the entity key or the event time is missing
      */
     StreamEvent decode(GenericRecord record) {
-        Schema schema = record.getSchema();
-        Map<String, Object> fields = new HashMap<>(fieldTypes.size() * 2);
-        for (Map.Entry<String, FieldType> declared : fieldTypes.entrySet()) {
-            String name = declared.getKey();
-            if (schema.getField(name) == null) {
-                continue;
-            }
-            Object value = convert(name, declared.getValue(), record.get(name));
+        Map<String, Object> fields = new HashMap<>(fieldNames.length * 2);
+        for (int i = 0; i < fieldNames.length; i++) {
+            Object value = record.get(i);
             if (value != null) {
-                fields.put(name, value);
+                // Avro's strings (Utf8) as Java's; longs, doubles and booleans are already Java's.
+                fields.put(
+                        fieldNames[i],
+                        value instanceof CharSequence text ? text.toString() : value);
             }
         }
         Object entityId = fields.get(keyField);
@@ -69,45 +61,5 @@ final class StreamEventDecoder implements Serializable {
                             + "'");
         }
         return new StreamEvent((String) entityId, (Long) eventTime, fields);
-    }
-
-    private Object convert(String name, FieldType type, Object value) {
-        if (value == null) {
-            return null;
-        }
-        Object converted =
-                switch (type) {
-                    case STRING -> value instanceof CharSequence text ? text.toString() : null;
-                    case LONG -> value instanceof Number n ? (Object) n.longValue() : null;
-                    case DOUBLE -> value instanceof Number n ? (Object) n.doubleValue() : null;
-                    case BOOLEAN -> value instanceof Boolean b ? b : null;
-                    case TIMESTAMP ->
-                            value instanceof Long millis
-                                    ? millis
-                                    : value instanceof Instant instant
-                                            ? (Object) instant.toEpochMilli()
-                                            : null;
-                };
-        if (converted == null) {
-            throw new UndecodableEventException(
-                    "field '"
-                            + name
-                            + "' of stream '"
-                            + streamName
-                            + "' is declared "
-                            + type.yamlName()
-                            + " but holds a "
-                            + value.getClass().getSimpleName());
-        }
-        return converted;
-    }
-
-    /** An event that cannot become a {@link StreamEvent}; the job skips it and counts it. */
-    static final class UndecodableEventException extends RuntimeException {
-        private static final long serialVersionUID = 1L;
-
-        UndecodableEventException(String message) {
-            super(message);
-        }
     }
 }

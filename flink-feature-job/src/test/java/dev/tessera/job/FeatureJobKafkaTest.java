@@ -8,7 +8,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.tessera.dev.DevRegistry;
+import dev.tessera.dev.ApicurioRegistry;
 import dev.tessera.dev.KafkaBroker;
 import dev.tessera.spec.avro.AvroSchemas;
 import dev.tessera.spec.avro.FeatureUpdate;
@@ -52,7 +52,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The job as {@link FeatureJob#main} wires it ({@link KafkaConnectors}) against a real Kafka broker
- * and the dev schema registry: Avro events in, Avro feature updates out, both through the real
+ * and the real Apicurio Registry: Avro events in, Avro feature updates out, both through the real
  * Apicurio serde.
  */
 class FeatureJobKafkaTest {
@@ -70,11 +70,11 @@ class FeatureJobKafkaTest {
     @TempDir static Path dataDir;
 
     private static KafkaBroker broker;
-    private static DevRegistry registry;
+    private static ApicurioRegistry registry;
 
     @BeforeAll
     static void startKafkaAndRegistryAndProduceEvents() throws Exception {
-        registry = DevRegistry.start(0, dataDir.resolve("registry"));
+        registry = ApicurioRegistry.start(dataDir.resolve("registry"));
         broker = new KafkaBroker(dataDir.resolve("kafka"), 0);
         broker.start();
         Stream transactions = spec("unused").stream("transactions").orElseThrow();
