@@ -28,6 +28,8 @@ final class ExportedMetrics {
     static final String JOB_LATE_DROPPED = OPERATOR + "lateEventsDropped";
     static final String JOB_LATE_CORRECTED = OPERATOR + "lateEventsCorrected";
     static final String JOB_FUTURE_DROPPED = OPERATOR + "futureEventsDropped";
+    static final String JOB_EVENTS_DECODED =
+            OPERATOR + "deserializer_stream_schema_version_eventsDecoded";
     static final String JOB_UNDECODABLE = OPERATOR + "deserializer_undecodableRecords";
     static final String JOB_EVENT_TIME_LAG = OPERATOR + "stream_eventTimeLagMs";
     static final String JOB_NULL_VALUES = OPERATOR + "feature_featureNullValues";

@@ -3,6 +3,8 @@ package dev.tessera.job;
 import dev.tessera.spec.avro.AvroSchemas;
 import dev.tessera.spec.model.Stream;
 import dev.tessera.spec.model.WireFormat;
+import dev.tessera.spec.registry.RegistryClient;
+import dev.tessera.spec.registry.SchemaId;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -33,8 +35,8 @@ import org.slf4j.LoggerFactory;
  * <p>The reader of each writer schema is prepared once per schema id, with the schema's version
  * under the stream's artifact; decoding a record then needs neither the registry nor any schema
  * work. Decoded events are counted per stream ({@value #EVENTS_IN}) and per stream and schema
- * version ({@value #EVENTS_DECODED}, version {@value SchemaRegistryClient#UNKNOWN_VERSION} for a
- * schema registered under another artifact only).
+ * version ({@value #EVENTS_DECODED}, version {@value RegistryClient#UNKNOWN_VERSION} for a schema
+ * registered under another artifact only).
  *
  * <p>A record that cannot be decoded (not framed as the stream's wire format says, an id the
  * registry does not know, a schema version lacking a declared field without default, a body that
@@ -75,7 +77,7 @@ public final class StreamEventDeserializationSchema
     private final Schema eventSchema;
     private final StreamEventDecoder decoder;
 
-    private transient SchemaRegistryClient registry;
+    private transient RegistryClient registry;
     private transient Map<SchemaId, WriterVersion> writerVersions;
     private transient Map<String, Counter> eventsDecodedByVersion;
     private transient MetricGroup streamMetrics;
@@ -93,14 +95,14 @@ public final class StreamEventDeserializationSchema
         this.streamName = stream.name();
         this.artifactId = stream.artifactId();
         this.wireFormat = stream.wireFormat();
-        this.registryUrl = SchemaRegistryClient.v3Url(registryUrl);
+        this.registryUrl = RegistryClient.v3Url(registryUrl);
         this.eventSchema = AvroSchemas.eventSchema(stream);
         this.decoder = new StreamEventDecoder(stream);
     }
 
     @Override
     public void open(DeserializationSchema.InitializationContext context) {
-        registry = new SchemaRegistryClient(registryUrl);
+        registry = new RegistryClient(registryUrl);
         writerVersions = new HashMap<>();
         eventsDecodedByVersion = new HashMap<>();
         undecodableRecords = context.getMetricGroup().counter(UNDECODABLE_RECORDS);
@@ -115,7 +117,7 @@ public final class StreamEventDeserializationSchema
         StreamEvent event;
         try {
             event = decode(record);
-        } catch (RegistryUnavailableException e) {
+        } catch (RegistryClient.RegistryException e) {
             // Not the record's fault: skipping would lose it. Failing restarts the job from its
             // last checkpoint, which reads the record again.
             throw new IOException(
@@ -203,7 +205,7 @@ public final class StreamEventDeserializationSchema
         }
         String version = registry.version(id, artifactId);
         String name =
-                version.equals(SchemaRegistryClient.UNKNOWN_VERSION)
+                version.equals(RegistryClient.UNKNOWN_VERSION)
                         ? id + " (no version of " + artifactId + ")"
                         : "schema version " + version + " of " + artifactId + " (" + id + ")";
         List<String> missing = missingFields(writer);

@@ -1,6 +1,7 @@
 package dev.tessera.job;
 
 import dev.tessera.spec.model.WireFormat;
+import dev.tessera.spec.registry.SchemaId;
 import java.nio.ByteBuffer;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.header.Headers;

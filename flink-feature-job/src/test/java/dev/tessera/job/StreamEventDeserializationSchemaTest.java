@@ -10,6 +10,7 @@ import dev.tessera.spec.avro.AvroSchemas;
 import dev.tessera.spec.model.Stream;
 import dev.tessera.spec.model.WireFormat;
 import dev.tessera.spec.parse.SpecParser;
+import dev.tessera.spec.registry.RegistryClient;
 import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
 import io.apicurio.registry.serde.config.IdOption;
 import io.apicurio.registry.serde.config.SerdeConfig;
@@ -363,7 +364,7 @@ class StreamEventDeserializationSchemaTest {
         assertThatThrownBy(() -> deserialize(schema, clicks, ofANewSchema))
                 .isInstanceOf(IOException.class)
                 .hasMessageContaining("schema registry unavailable")
-                .hasCauseInstanceOf(RegistryUnavailableException.class);
+                .hasCauseInstanceOf(RegistryClient.RegistryException.class);
         assertThat(decoded)
                 .hasSize(2)
                 .allSatisfy(event -> assertThat(event).isInstanceOf(StreamEvent.class));

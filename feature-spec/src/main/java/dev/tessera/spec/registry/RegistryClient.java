@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tessera.spec.model.Compatibility;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -19,31 +18,131 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * The few calls of Apicurio Registry's v3 REST API that registering the streams' schemas needs, in
- * the group the Apicurio serde uses by default ({@value #GROUP}). Plain JDK HTTP: the gateway, the
- * job and the command line all use it.
+ * The calls of Apicurio Registry's APIs that Tessera makes, in the group the Apicurio serde and the
+ * Confluent-compatible API use ({@value #GROUP}): registering the streams' schemas with their rules
+ * (the gateway, the job, {@code ./tessera check-spec}), and finding the schema a record names by id
+ * (the job). Its v3 API, and its Confluent-compatible API next to it.
+ *
+ * <p>The JDK's HTTP client, whose threads end once the client is unreachable: nothing outlives a
+ * Flink job's class loader after a restart. Any answer but the expected ones, a failed connection
+ * or a timeout is a {@link RegistryException}.
  */
 public final class RegistryClient {
 
     /** The group the Apicurio serde's default strategy, and the ccompat API, put artifacts in. */
     public static final String GROUP = "default";
 
+    /** The version label of a schema that is no version of the artifact asked about. */
+    public static final String UNKNOWN_VERSION = "unknown";
+
+    private static final String V3_PATH = "/apis/registry/v3";
+    private static final String CCOMPAT_PATH = "/apis/ccompat/v7";
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
     private static final Duration TIMEOUT = Duration.ofSeconds(10);
+    private static final int BODY_IN_MESSAGE = 200;
 
     private final String baseUrl;
+    private final String ccompatUrl;
     private final HttpClient http;
 
     /**
      * @param baseUrl the v3 API, e.g. {@code http://localhost:8085/apis/registry/v3}
+     * @throws IllegalArgumentException if it is not the base of a v3 API
      */
     public RegistryClient(String baseUrl) {
-        this.baseUrl = baseUrl.endsWith("/") ? baseUrl.substring(0, baseUrl.length() - 1) : baseUrl;
-        this.http = HttpClient.newBuilder().connectTimeout(TIMEOUT).build();
+        this.baseUrl = v3Url(baseUrl);
+        this.ccompatUrl = ccompatUrl(baseUrl);
+        this.http = HttpClient.newBuilder().connectTimeout(CONNECT_TIMEOUT).build();
+    }
+
+    /**
+     * {@code registryUrl} without a trailing slash.
+     *
+     * @throws IllegalArgumentException if it is not the base of a v3 API
+     */
+    public static String v3Url(String registryUrl) {
+        String url =
+                registryUrl.endsWith("/")
+                        ? registryUrl.substring(0, registryUrl.length() - 1)
+                        : registryUrl;
+        if (!url.endsWith(V3_PATH)) {
+            throw new IllegalArgumentException(
+                    "registry URL "
+                            + registryUrl
+                            + " is not the base of Apicurio Registry's v3 API (http://HOST:PORT"
+                            + V3_PATH
+                            + ")");
+        }
+        return url;
+    }
+
+    /** The base of the registry's Confluent-compatible API, next to its v3 API. */
+    public static String ccompatUrl(String registryUrl) {
+        String v3 = v3Url(registryUrl);
+        return v3.substring(0, v3.length() - V3_PATH.length()) + CCOMPAT_PATH;
     }
 
     public String baseUrl() {
         return baseUrl;
+    }
+
+    /** The text of the schema with this id; empty if the registry does not know the id. */
+    public Optional<String> schema(SchemaId id) {
+        return switch (id.kind()) {
+            case CONTENT_ID -> found(lookup(baseUrl + "/ids/contentIds/" + id.value()));
+            case GLOBAL_ID -> found(lookup(baseUrl + "/ids/globalIds/" + id.value()));
+            case CONFLUENT_ID ->
+                    found(lookup(ccompatUrl + "/schemas/ids/" + id.value()))
+                            .map(answer -> parse(answer).path("schema").asText());
+        };
+    }
+
+    /**
+     * The version of the schema with this id under {@code artifactId} (the first, should the
+     * artifact hold its content more than once), or {@value #UNKNOWN_VERSION}.
+     */
+    public String version(SchemaId id, String artifactId) {
+        if (id.kind() == SchemaId.Kind.CONFLUENT_ID) {
+            // [{"subject": "clicks-value", "version": 1}, ...]: every subject holding the schema.
+            long first = Long.MAX_VALUE;
+            for (JsonNode version :
+                    found(lookup(ccompatUrl + "/schemas/ids/" + id.value() + "/versions"))
+                            .map(RegistryClient::parse)
+                            .orElse(JSON.createArrayNode())) {
+                if (version.path("subject").asText().equals(artifactId)) {
+                    first = Math.min(first, version.path("version").asLong());
+                }
+            }
+            return first == Long.MAX_VALUE ? UNKNOWN_VERSION : Long.toString(first);
+        }
+        String filter = id.kind() == SchemaId.Kind.CONTENT_ID ? "contentId" : "globalId";
+        JsonNode versions =
+                found(
+                                lookup(
+                                        baseUrl
+                                                + "/search/versions?groupId="
+                                                + GROUP
+                                                + "&artifactId="
+                                                + encode(artifactId)
+                                                + "&"
+                                                + filter
+                                                + "="
+                                                + id.value()
+                                                + "&orderby=globalId&order=asc&limit=1"))
+                        .map(answer -> parse(answer).path("versions"))
+                        .orElse(JSON.createArrayNode());
+        return versions.isEmpty() ? UNKNOWN_VERSION : versions.get(0).path("version").asText();
+    }
+
+    /** A GET that the registry may answer 404: the id or artifact is unknown. */
+    private HttpResponse<String> lookup(String url) {
+        return send(get(url), 200, 404);
+    }
+
+    /** The body of a 200 answer, or empty on a 404. */
+    private static Optional<String> found(HttpResponse<String> response) {
+        return response.statusCode() == 404 ? Optional.empty() : Optional.of(response.body());
     }
 
     /** A registered version of an artifact. */
@@ -51,8 +150,7 @@ public final class RegistryClient {
 
     /** Every version of the artifact, oldest first; empty if the artifact does not exist. */
     public List<Version> versions(String artifactId) {
-        HttpResponse<String> listed =
-                send(get(artifact(artifactId) + "/versions?limit=10000"), 200, 404);
+        HttpResponse<String> listed = lookup(artifact(artifactId) + "/versions?limit=10000");
         if (listed.statusCode() == 404) {
             return List.of();
         }
@@ -81,8 +179,7 @@ public final class RegistryClient {
 
     /** The artifact's compatibility rule, if it has one. */
     public Optional<Compatibility> compatibilityRule(String artifactId) {
-        HttpResponse<String> rule =
-                send(get(artifact(artifactId) + "/rules/COMPATIBILITY"), 200, 404);
+        HttpResponse<String> rule = lookup(artifact(artifactId) + "/rules/COMPATIBILITY");
         return rule.statusCode() == 404
                 ? Optional.empty()
                 : Optional.of(Compatibility.valueOf(json(rule).path("config").asText()));
@@ -207,10 +304,20 @@ public final class RegistryClient {
     }
 
     private static JsonNode json(HttpResponse<String> response) {
+        return parse(response.body());
+    }
+
+    /** The registry's JSON; anything else means something else answers at its address. */
+    private static JsonNode parse(String body) {
         try {
-            return JSON.readTree(response.body());
+            return JSON.readTree(body);
         } catch (IOException e) {
-            throw new UncheckedIOException("the schema registry answered no JSON", e);
+            throw new RegistryException(
+                    "unexpected answer from the schema registry: "
+                            + (body.length() <= BODY_IN_MESSAGE
+                                    ? body
+                                    : body.substring(0, BODY_IN_MESSAGE) + "..."),
+                    e);
         }
     }
 

@@ -1,4 +1,4 @@
-package dev.tessera.job;
+package dev.tessera.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -7,6 +7,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.sun.net.httpserver.HttpServer;
 import dev.tessera.dev.ApicurioRegistry;
+import dev.tessera.spec.registry.RegistryClient;
+import dev.tessera.spec.registry.SchemaId;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.URI;
@@ -20,12 +22,13 @@ import org.apache.avro.Schema;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The registry calls of the job against the real Apicurio Registry, and its reading of a registry
- * that answers but cannot serve.
+ * The lookups by id the job makes, against the real Apicurio Registry, and the reading of a
+ * registry that answers but cannot serve.
  */
-class SchemaRegistryClientTest {
+class RegistryClientTest {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final String ORDER_V1 =
@@ -38,11 +41,13 @@ class SchemaRegistryClientTest {
 
     private static ApicurioRegistry registry;
 
+    @TempDir static Path dir;
+
     private final HttpClient http = HttpClient.newHttpClient();
 
     @BeforeAll
     static void startRegistry() {
-        registry = ApicurioRegistry.start(Path.of("target", "apicurio-registry-client"));
+        registry = ApicurioRegistry.start(dir.resolve("registry"));
     }
 
     @AfterAll
@@ -54,18 +59,17 @@ class SchemaRegistryClientTest {
 
     @Test
     void findsTheConfluentCompatibleApiBesideTheV3One() {
-        assertThat(SchemaRegistryClient.ccompatUrl("http://registry:8080/apis/registry/v3/"))
+        assertThat(RegistryClient.ccompatUrl("http://registry:8080/apis/registry/v3/"))
                 .isEqualTo("http://registry:8080/apis/ccompat/v7");
-        assertThat(SchemaRegistryClient.ccompatUrl(registry.url()))
-                .isEqualTo(registry.ccompatUrl());
-        assertThatThrownBy(() -> SchemaRegistryClient.v3Url("http://registry:8080"))
+        assertThat(RegistryClient.ccompatUrl(registry.url())).isEqualTo(registry.ccompatUrl());
+        assertThatThrownBy(() -> RegistryClient.v3Url("http://registry:8080"))
                 .isInstanceOf(IllegalArgumentException.class)
                 .hasMessageContaining("/apis/registry/v3");
     }
 
     @Test
     void findsSchemasAndTheirVersionsUnderAnArtifactByEveryKindOfId() throws Exception {
-        SchemaRegistryClient client = new SchemaRegistryClient(registry.url());
+        RegistryClient client = new RegistryClient(registry.url());
         JsonNode v1 = createArtifact("orders-value", ORDER_V1);
         JsonNode v2 = addVersion("orders-value", ORDER_V2);
         // Back to the first schema: a third version with the first one's content.
@@ -116,19 +120,19 @@ class SchemaRegistryClientTest {
                 });
         failing.start();
         try {
-            SchemaRegistryClient client =
-                    new SchemaRegistryClient(
+            RegistryClient client =
+                    new RegistryClient(
                             "http://127.0.0.1:"
                                     + failing.getAddress().getPort()
                                     + "/apis/registry/v3");
             SchemaId id = new SchemaId(SchemaId.Kind.CONTENT_ID, 1);
 
             assertThatThrownBy(() -> client.schema(id))
-                    .isInstanceOf(RegistryUnavailableException.class)
+                    .isInstanceOf(RegistryClient.RegistryException.class)
                     .hasMessageContaining("answered 503");
             // A 200 that is not the registry's JSON: something else answers at that address.
             assertThatThrownBy(() -> client.version(id, "orders-value"))
-                    .isInstanceOf(RegistryUnavailableException.class)
+                    .isInstanceOf(RegistryClient.RegistryException.class)
                     .hasMessageContaining("unexpected answer");
         } finally {
             failing.stop(0);

@@ -1,9 +1,9 @@
-package dev.tessera.job;
+package dev.tessera.spec.registry;
 
 /** How a record names its writer's schema in the registry: the kind of id and its value. */
-record SchemaId(Kind kind, long value) {
+public record SchemaId(Kind kind, long value) {
 
-    enum Kind {
+    public enum Kind {
         /** Apicurio's id of a schema's content, the one its serde writes by default. */
         CONTENT_ID("contentId"),
         /** Apicurio's id of one version of an artifact. */
