@@ -239,6 +239,11 @@ public final class ApicurioRegistry implements AutoCloseable {
         return process.log();
     }
 
+    /** Its process, for supervision; null before it started. */
+    public ChildProcess process() {
+        return process;
+    }
+
     public boolean isRunning() {
         return process.isAlive();
     }

@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -135,6 +136,11 @@ public final class ChildProcess implements AutoCloseable {
 
     public Path log() {
         return log;
+    }
+
+    /** The command's exit status once it has exited (128 + the signal if a signal ended it). */
+    public OptionalInt exitStatus() {
+        return watchdog.isAlive() ? OptionalInt.empty() : OptionalInt.of(watchdog.exitValue());
     }
 
     /** The last lines of the log, for error messages. */

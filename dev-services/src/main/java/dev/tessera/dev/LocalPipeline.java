@@ -4,6 +4,7 @@ import dev.tessera.spec.model.FeatureSpec;
 import dev.tessera.spec.model.Stream;
 import dev.tessera.spec.parse.SpecParser;
 import java.io.IOException;
+import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.net.URI;
@@ -13,6 +14,7 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -21,10 +23,12 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.function.Predicate;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -138,6 +142,13 @@ public final class LocalPipeline implements AutoCloseable {
         }
     }
 
+    /**
+     * The job's arguments to resume from the newest checkpoint or savepoint under the data
+     * directory. Locally, state of features removed from the spec since is dropped, not refused.
+     */
+    static final List<String> RESUME_LATEST =
+            List.of("--resume-latest", "--allow-non-restored-state");
+
     /** Partitions of each topic: more than one, so idle partitions and keying are exercised. */
     static final int PARTITIONS = 2;
 
@@ -160,9 +171,10 @@ public final class LocalPipeline implements AutoCloseable {
     private final String readerToken;
 
     /** The running services by module name. */
-    private final Map<String, ChildProcess> services = new LinkedHashMap<>();
+    private final Map<String, ChildProcess> services = new ConcurrentHashMap<>();
 
-    private ChildProcess job;
+    private volatile ChildProcess job;
+    private volatile Supervisor supervisor;
 
     private LocalPipeline(
             Path root,
@@ -599,12 +611,64 @@ public final class LocalPipeline implements AutoCloseable {
     /** Stops the services, the job, then the infrastructure. */
     @Override
     public void close() {
+        if (supervisor != null) {
+            supervisor.stop();
+        }
         services.values().forEach(ChildProcess::close);
         if (job != null) {
             job.close();
         }
         if (infra != null) {
             infra.close();
+        }
+    }
+
+    /**
+     * Watches every process of the pipeline ({@link Supervisor}): the Flink job is restarted from
+     * its latest checkpoint, a service is restarted, and the infrastructure (whose data or identity
+     * the others depend on) stops everything.
+     *
+     * @param stopAll stops the whole pipeline, given why
+     */
+    public Supervisor supervise(PrintStream console, Consumer<String> stopAll) {
+        List<Supervisor.Part> parts = new ArrayList<>();
+        if (infra != null) {
+            parts.add(new Supervisor.Part("Kafka", infra.kafka()::process, null, false));
+            parts.add(new Supervisor.Part("Redis", infra.redis()::process, null, false));
+            parts.add(
+                    new Supervisor.Part(
+                            "The schema registry", infra.registry()::process, null, false));
+        }
+        parts.add(
+                new Supervisor.Part(
+                        "The Flink job",
+                        () -> job,
+                        () -> {
+                            restartJob(RESUME_LATEST);
+                            console.println(restoredFrom(job.log()));
+                        },
+                        true));
+        for (String module : List.of("ingest-gateway", "feature-writer", "feature-reader")) {
+            parts.add(
+                    new Supervisor.Part(
+                            module,
+                            () -> services.get(module),
+                            () -> restartService(module),
+                            false));
+        }
+        supervisor = new Supervisor(parts, console, stopAll, Clock.systemUTC()).start();
+        return supervisor;
+    }
+
+    /** What the job's log says it restored, as a cluster's restart strategy would say. */
+    private static String restoredFrom(Path jobLog) {
+        try (java.util.stream.Stream<String> lines = Files.lines(jobLog)) {
+            return lines.filter(line -> line.startsWith("Restoring the job's state from "))
+                    .reduce((first, last) -> last)
+                    .map(line -> "The Flink job resumed: " + line)
+                    .orElse("The Flink job started without state: no checkpoint was found.");
+        } catch (IOException e) {
+            return "The Flink job restarted (its log " + jobLog + " is unreadable: " + e + ")";
         }
     }
 
@@ -619,8 +683,7 @@ public final class LocalPipeline implements AutoCloseable {
         Path spec = null;
         Path data = Path.of(".tessera");
         boolean demo = false;
-        // Locally, state of features removed from the spec since is dropped rather than refused.
-        List<String> restore = List.of("--resume-latest", "--allow-non-restored-state");
+        List<String> restore = RESUME_LATEST;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--root" -> root = Path.of(Arguments.requireValue(args, ++i));
@@ -646,6 +709,7 @@ public final class LocalPipeline implements AutoCloseable {
                 "Starting Kafka, Redis, the schema registry, the Flink job and the services...");
         LocalPipeline pipeline = start(root, specFile, data, Ports.defaults(), restore);
         Runtime.getRuntime().addShutdownHook(new Thread(pipeline::close, "tessera-shutdown"));
+        pipeline.supervise(System.out, why -> System.exit(1));
         System.out.printf(
                 """
 
@@ -668,6 +732,7 @@ public final class LocalPipeline implements AutoCloseable {
                 OpenAPI: /openapi under the gateway's and the reader's management root.
                 The job checkpoints to %s and resumes from there when restarted;
                 ./run.sh --stop-with-savepoint stops it with a savepoint in %s.
+                A part that dies is restarted (the job from its latest checkpoint), or stops it all.
                 Ctrl-C stops everything.
                 %n""",
                 pipeline.dataDir.resolve("logs"),

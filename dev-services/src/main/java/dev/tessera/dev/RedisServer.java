@@ -134,6 +134,11 @@ public final class RedisServer implements AutoCloseable {
         }
     }
 
+    /** Its process, for supervision; null before it started. */
+    public synchronized ChildProcess process() {
+        return process;
+    }
+
     public synchronized boolean isRunning() {
         return process != null && process.isAlive();
     }

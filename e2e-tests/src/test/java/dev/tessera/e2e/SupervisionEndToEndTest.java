@@ -1,0 +1,94 @@
+package dev.tessera.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.tessera.dev.LocalPipeline;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code ./run.sh} never runs on half-dead: under its supervisor, a job killed with {@code kill -9}
+ * resumes from its latest checkpoint (its state continues: a rolling tile keeps the events read
+ * before the kill) and says so, a killed service is restarted, and a lost Redis stops everything
+ * with a message.
+ */
+class SupervisionEndToEndTest {
+
+    private static final Duration TIMEOUT = Duration.ofSeconds(120);
+
+    @TempDir Path dataDir;
+
+    @Test
+    void aKilledJobResumesAKilledServiceRestartsAndALostRedisStopsEverything() throws Exception {
+        ByteArrayOutputStream output = new ByteArrayOutputStream();
+        PrintStream console = new PrintStream(output, true, StandardCharsets.UTF_8);
+        List<String> stops = new CopyOnWriteArrayList<>();
+        try (LocalPipeline pipeline =
+                LocalPipeline.start(
+                        PipelineEndToEndTest.ROOT,
+                        PipelineEndToEndTest.ROOT.resolve("features.yaml"),
+                        dataDir,
+                        LocalPipeline.Ports.free(),
+                        List.of("--checkpoint-interval", "1s"))) {
+            pipeline.supervise(console, stops::add);
+            PipelineClient client = new PipelineClient(pipeline);
+            // One instant for every event: one tile of the rolling sum holds them all.
+            long time = System.currentTimeMillis() - 2_000;
+            post(client, PipelineClient.transaction("u1", time, 10.5));
+            post(client, PipelineClient.transaction("u1", time, 20.0));
+            await("the first two events served", () -> rollingSum(client) == 30.5);
+            RecoveryScenario.awaitCheckpointAfter(
+                    pipeline.checkpointDir(), System.currentTimeMillis());
+
+            pipeline.job().kill9();
+            await(
+                    "the job resumed from a checkpoint",
+                    () ->
+                            output.toString(StandardCharsets.UTF_8)
+                                    .contains("The Flink job resumed"));
+            assertThat(output.toString(StandardCharsets.UTF_8))
+                    .contains("The Flink job exited with status 137 (killed by signal 9)")
+                    .contains("Restoring the job's state from");
+            post(client, PipelineClient.transaction("u1", time, 5.25));
+            await("the tile continued after the restart", () -> rollingSum(client) == 35.75);
+
+            pipeline.service("ingest-gateway").kill9();
+            await(
+                    "the gateway restarted",
+                    () ->
+                            output.toString(StandardCharsets.UTF_8)
+                                    .contains("ingest-gateway is running again."));
+            post(client, PipelineClient.transaction("u2", System.currentTimeMillis(), 1.0));
+
+            pipeline.infra().redis().process().kill9();
+            await("everything stopped", () -> !stops.isEmpty());
+            assertThat(stops.get(0)).startsWith("Redis exited with status 137");
+        }
+    }
+
+    private static void post(PipelineClient client, String event) {
+        assertThat(client.post("transactions", event).statusCode()).isEqualTo(202);
+    }
+
+    private static double rollingSum(PipelineClient client) {
+        JsonNode value = client.features("user", "u1", "txn_amount_sum_1h").path("features");
+        return value.path("txn_amount_sum_1h").path("value").asDouble(-1);
+    }
+
+    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TIMEOUT.toNanos();
+        while (!condition.getAsBoolean()) {
+            assertThat(System.nanoTime()).as(what).isLessThan(deadline);
+            Thread.sleep(200);
+        }
+    }
+}
