@@ -61,11 +61,20 @@ public final class ChildProcess implements AutoCloseable {
 
     private final Process watchdog;
     private final long pid;
+
+    /**
+     * The command's own handle, taken while the watchdog (its parent) lives, so it is the command:
+     * the JDK checks a handle's start time, so it never signals a later process given the same pid.
+     * It outlives a watchdog killed on its own. Null if the command was gone at once.
+     */
+    private final ProcessHandle command;
+
     private final Path log;
 
     private ChildProcess(Process watchdog, long pid, Path log) {
         this.watchdog = watchdog;
         this.pid = pid;
+        this.command = ProcessHandle.of(pid).orElse(null);
         this.log = log;
     }
 
@@ -129,9 +138,12 @@ public final class ChildProcess implements AutoCloseable {
         return pid;
     }
 
-    /** The watchdog exits as soon as the command does, so its liveness is the command's. */
+    /**
+     * Whether the command runs. The watchdog exits as soon as the command does; but should the
+     * watchdog itself be killed, the command may run on.
+     */
     public boolean isAlive() {
-        return watchdog.isAlive();
+        return watchdog.isAlive() || (command != null && command.isAlive());
     }
 
     public Path log() {
@@ -140,7 +152,7 @@ public final class ChildProcess implements AutoCloseable {
 
     /** The command's exit status once it has exited (128 + the signal if a signal ended it). */
     public OptionalInt exitStatus() {
-        return watchdog.isAlive() ? OptionalInt.empty() : OptionalInt.of(watchdog.exitValue());
+        return isAlive() ? OptionalInt.empty() : OptionalInt.of(watchdog.exitValue());
     }
 
     /** The last lines of the log, for error messages. */
@@ -188,20 +200,33 @@ public final class ChildProcess implements AutoCloseable {
 
     /**
      * Signals the command itself, not the watchdog: a TERM to the watchdog would kill it and leave
-     * the command running. Only while the watchdog lives, so the pid cannot belong to a newer
-     * process.
+     * the command running.
      */
     private void signal(boolean kill) {
-        if (watchdog.isAlive()) {
-            ProcessHandle.of(pid)
-                    .ifPresent(kill ? ProcessHandle::destroyForcibly : ProcessHandle::destroy);
+        if (command == null) {
+            return;
+        }
+        if (kill) {
+            command.destroyForcibly();
+        } else {
+            command.destroy();
         }
     }
 
-    /** Waits for the watchdog, which exits right after the command does. */
+    /** Waits for the watchdog, which exits right after the command does, and for the command. */
     private boolean awaitExit(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
         try {
-            return watchdog.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+            if (!watchdog.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                return false;
+            }
+            while (command != null && command.isAlive()) {
+                if (System.nanoTime() > deadline) {
+                    return false;
+                }
+                Thread.sleep(50);
+            }
+            return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;

@@ -29,6 +29,22 @@ class ChildProcessTest {
         }
     }
 
+    /** A watchdog killed on its own (a careless kill -9) must not hide a command that runs on. */
+    @Test
+    void aKilledWatchdogNeitherHidesTheCommandNorLetsItOutliveClose() throws Exception {
+        ChildProcess process = ChildProcess.start(List.of("sleep", "300"), dir.resolve("w.log"));
+        ProcessHandle command = ProcessHandle.of(process.pid()).orElseThrow();
+        ProcessHandle watchdog = command.parent().orElseThrow();
+        watchdog.destroyForcibly();
+        watchdog.onExit().get(10, TimeUnit.SECONDS);
+
+        assertThat(process.isAlive()).isTrue();
+        assertThat(process.exitStatus()).isEmpty();
+        process.close();
+        assertThat(command.isAlive()).isFalse();
+        assertThat(process.exitStatus()).isPresent();
+    }
+
     @Test
     void closeTerminatesTheCommand() {
         ChildProcess process = ChildProcess.start(List.of("sleep", "300"), dir.resolve("b.log"));
