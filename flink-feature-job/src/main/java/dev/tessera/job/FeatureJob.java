@@ -36,7 +36,6 @@ import org.apache.flink.streaming.api.datastream.DataStreamSource;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 
 /**
  * The Flink job computing every feature of {@code features.yaml}: its graph is derived from the
@@ -102,8 +101,8 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
  * Lifetime and since features take every event. See the operator classes for the details.
  *
  * <p>Sources and sinks are given to the constructor, so tests run the same graph on finite sources
- * and collecting sinks; {@link #main} wires Kafka (see {@link KafkaConnectors}). Operator uids come
- * from {@link OperatorIds}.
+ * and collecting sinks; {@link #main} wires Kafka (see {@link KafkaConnectors}). The operator of
+ * each kind of window comes from {@link WindowOperators}, operator uids from {@link OperatorIds}.
  */
 public final class FeatureJob {
 
@@ -256,6 +255,7 @@ public final class FeatureJob {
                     .name(deadLettersId);
         }
         List<DataStream<FeatureUpdate>> updates = new ArrayList<>();
+        WindowOperators windows = new WindowOperators(events, settings.tileEmitInterval());
         for (Stream stream : featureStreams(spec)) {
             spec.join(stream.name())
                     .ifPresent(
@@ -265,49 +265,14 @@ public final class FeatureJob {
                                 late.get(join.left().name())
                                         .add(joined.getSideOutput(LateEvents.OUTPUT));
                             });
-            KeyedStream<StreamEvent, String> eventsByEntity = byEntity(events.get(stream.name()));
+            KeyedStream<StreamEvent, String> eventsByEntity =
+                    WindowOperators.byEntity(events.get(stream.name()));
             List<DataStream<LateEvent>> lateOfStream = late.get(spec.origin(stream).name());
             for (FeatureGroup group : spec.groupsOf(stream)) {
-                for (Window window : windowsOf(group)) {
-                    if (window instanceof Window.Session session) {
-                        SessionWindowAggregation.Outputs sessions =
-                                SessionWindowAggregation.build(eventsByEntity, group, session);
-                        updates.add(sessions.updates());
-                        lateOfStream.add(sessions.late());
-                    } else if (window instanceof Window.Lifetime) {
-                        updates.add(
-                                process(
-                                        eventsByEntity,
-                                        OperatorIds.lifetime(group),
-                                        LifetimeAggregator.of(group)));
-                    } else if (window instanceof Window.Since since) {
-                        String id = OperatorIds.since(group, since);
-                        updates.add(
-                                eventsByEntity
-                                        .connect(byEntity(events.get(since.reset().name())))
-                                        .process(
-                                                SinceAggregator.of(group, since),
-                                                TypeInformation.of(FeatureUpdate.class))
-                                        .uid(id)
-                                        .name(id));
-                    } else {
-                        SingleOutputStreamOperator<FeatureUpdate> windowed =
-                                process(
-                                        eventsByEntity,
-                                        OperatorIds.window(group, window),
-                                        paneAggregator(group, window));
-                        updates.add(windowed);
-                        lateOfStream.add(windowed.getSideOutput(LateEvents.OUTPUT));
-                    }
-                }
-                if (!group.rollingFeatures().isEmpty()) {
-                    SingleOutputStreamOperator<FeatureUpdate> tiles =
-                            process(
-                                    eventsByEntity,
-                                    OperatorIds.tiles(group),
-                                    RollingTileAggregator.of(group, settings.tileEmitInterval()));
-                    updates.add(tiles);
-                    lateOfStream.add(tiles.getSideOutput(LateEvents.OUTPUT));
+                for (Window window : WindowOperators.windowsOf(group)) {
+                    WindowOperators.Outputs outputs = windows.create(eventsByEntity, group, window);
+                    updates.add(outputs.updates());
+                    outputs.late().ifPresent(lateOfStream::add);
                 }
             }
         }
@@ -316,10 +281,6 @@ public final class FeatureJob {
             union(late.get(stream.name())).sinkTo(lateSink).uid(lateId).name(lateId);
         }
         union(updates).sinkTo(sink).uid(OperatorIds.SINK).name(OperatorIds.SINK);
-    }
-
-    private static KeyedStream<StreamEvent, String> byEntity(DataStream<StreamEvent> events) {
-        return events.keyBy(StreamEvent::entityId, Types.STRING);
     }
 
     /**
@@ -389,35 +350,6 @@ public final class FeatureJob {
                         .name(routeId);
         settings.sourceParallelism().ifPresent(routed::setParallelism);
         return routed;
-    }
-
-    /** The distinct windows of a group's non-rolling features, in order. */
-    private static Set<Window> windowsOf(FeatureGroup group) {
-        Set<Window> windows = new LinkedHashSet<>();
-        for (Feature feature : group.windowedFeatures()) {
-            windows.add(feature.window());
-        }
-        return windows;
-    }
-
-    private static PaneWindowAggregator paneAggregator(FeatureGroup group, Window window) {
-        if (window instanceof Window.Tumbling tumbling) {
-            return TumblingWindowAggregator.of(group, tumbling);
-        }
-        if (window instanceof Window.Sliding sliding) {
-            return SlidingWindowAggregator.of(group, sliding);
-        }
-        throw new IllegalArgumentException("not a tumbling or sliding window: " + window);
-    }
-
-    private static SingleOutputStreamOperator<FeatureUpdate> process(
-            KeyedStream<StreamEvent, String> eventsByEntity,
-            String id,
-            KeyedProcessFunction<String, StreamEvent, FeatureUpdate> function) {
-        return eventsByEntity
-                .process(function, TypeInformation.of(FeatureUpdate.class))
-                .uid(id)
-                .name(id);
     }
 
     private static <T> DataStream<T> union(List<DataStream<T>> streams) {
