@@ -195,7 +195,7 @@ class DeploymentManifestsTest {
 
         Map<String, Object> flink = ofKind("FlinkDeployment").get(0);
         Map<String, Object> job = map(map(flink, "spec"), "job");
-        assertThat(job.get("entryClass")).isEqualTo("dev.tessera.job.FeatureJob");
+        assertThat(job.get("entryClass")).isEqualTo("dev.tessera.job.JobLauncher");
         @SuppressWarnings("unchecked")
         List<String> args = (List<String>) job.get("args");
         assertThat(args.get(args.indexOf("--spec") + 1)).isEqualTo("/config/features.yaml");

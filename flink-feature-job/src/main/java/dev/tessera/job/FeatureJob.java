@@ -7,9 +7,6 @@ import dev.tessera.spec.model.FeatureSpec;
 import dev.tessera.spec.model.Join;
 import dev.tessera.spec.model.Stream;
 import dev.tessera.spec.model.Window;
-import dev.tessera.spec.parse.SpecParser;
-import dev.tessera.spec.registry.RegistryClient;
-import dev.tessera.spec.registry.StreamSchemas;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -29,8 +26,6 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamSource;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
@@ -101,15 +96,13 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
  * Lifetime and since features take every event. See the operator classes for the details.
  *
  * <p>Sources and sinks are given to the constructor, so tests run the same graph on finite sources
- * and collecting sinks; {@link #main} wires Kafka (see {@link KafkaConnectors}). The operator of
- * each kind of window comes from {@link WindowOperators}, operator uids from {@link OperatorIds}.
+ * and collecting sinks; {@link JobLauncher} wires Kafka (see {@link KafkaConnectors}) and sets up
+ * the environment. The operator of each kind of window comes from {@link WindowOperators}, operator
+ * uids from {@link OperatorIds}.
  */
 public final class FeatureJob {
 
     public static final String JOB_NAME = "tessera-feature-job";
-
-    private static final String PROMETHEUS_REPORTER_FACTORY =
-            "org.apache.flink.metrics.prometheus.PrometheusReporterFactory";
 
     /**
      * How the job is built, apart from its spec, sources and sinks.
@@ -358,78 +351,5 @@ public final class FeatureJob {
             all = all.union(more);
         }
         return all;
-    }
-
-    /** Runs the job on Kafka; see {@link JobOptions} for the arguments. */
-    public static void main(String[] args) throws Exception {
-        JobOptions options;
-        try {
-            options = JobOptions.parse(args);
-        } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage());
-            System.err.println(JobOptions.USAGE);
-            System.exit(2);
-            return;
-        }
-        FeatureSpec spec = SpecParser.parse(options.spec());
-        KafkaConnectors kafka = options.kafka();
-        // A schema change the stream's rule refuses stops the job here, before it reads a record.
-        new StreamSchemas(spec, options.spec().toString(), new RegistryClient(kafka.registryUrl()))
-                .register();
-        StreamExecutionEnvironment env = environment(options);
-        new FeatureJob(
-                        spec,
-                        kafka.sources(spec),
-                        kafka.sink(spec),
-                        kafka.lateSink(spec),
-                        kafka.deadLetterSink(spec),
-                        Settings.defaults().withTileEmitInterval(options.tileEmitInterval()))
-                .execute(env);
-    }
-
-    /**
-     * The job's environment: local (a MiniCluster with the web UI) or the cluster's, with the
-     * checkpoint settings of {@link Checkpointing} and, when restoring, the savepoint or checkpoint
-     * to start from.
-     */
-    static StreamExecutionEnvironment environment(JobOptions options) {
-        // The Kafka sink flushes (at-least-once) or commits (exactly-once) on checkpoints, and
-        // source offsets are committed on them.
-        Configuration conf = options.checkpointing().configuration();
-        options.restore()
-                .path(options.checkpointing())
-                .ifPresentOrElse(
-                        path -> {
-                            System.err.println("Restoring the job's state from " + path);
-                            conf.addAll(options.restore().configuration(path));
-                        },
-                        () -> {
-                            if (options.restore().resumeLatest()) {
-                                System.err.println("No checkpoint to resume yet: a fresh start");
-                            }
-                        });
-        StreamExecutionEnvironment env;
-        if (options.local()) {
-            conf.set(RestOptions.PORT, options.webUiPort());
-            options.metricsPort()
-                    .ifPresent(
-                            port -> {
-                                // What a cluster's Flink configuration sets for Prometheus to
-                                // scrape; locally the MiniCluster has one reporter for all its
-                                // metrics (job manager, task manager, operators).
-                                conf.addAll(
-                                        Configuration.fromMap(
-                                                Map.of(
-                                                        "metrics.reporter.prom.factory.class",
-                                                        PROMETHEUS_REPORTER_FACTORY,
-                                                        "metrics.reporter.prom.port",
-                                                        Integer.toString(port))));
-                            });
-            env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
-        } else {
-            env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        }
-        options.parallelism().ifPresent(env::setParallelism);
-        return env;
     }
 }

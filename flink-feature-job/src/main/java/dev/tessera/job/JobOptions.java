@@ -17,7 +17,7 @@ import java.util.Set;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 
 /**
- * The command line of {@link FeatureJob#main}.
+ * The command line of {@link JobLauncher#main}.
  *
  * @param local run in an in-process MiniCluster with the Flink web UI, for development
  * @param webUiPort the web UI's port when {@code local}
@@ -43,7 +43,7 @@ public record JobOptions(
 
     static final String USAGE =
             """
-            Usage: FeatureJob --spec features.yaml --bootstrap-servers HOST:PORT \
+            Usage: JobLauncher --spec features.yaml --bootstrap-servers HOST:PORT \
             --registry-url http://HOST:PORT/apis/registry/v3
                 [--local] [--web-ui-port 8081] [--metrics-port 9249] [--parallelism N]
                 [--tile-emit-interval 200ms]
