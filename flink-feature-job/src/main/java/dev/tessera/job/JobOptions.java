@@ -58,9 +58,12 @@ public record JobOptions(
                 [--savepoint PATH] [--resume-latest (the newest checkpoint in --checkpoint-dir)]
                 [--allow-non-restored-state]""";
 
-    private static final Set<String> FLAGS =
+    /** The names (without {@code --}) of the options that take no value, e.g. {@code local}. */
+    public static final Set<String> FLAGS =
             Set.of("local", "unaligned-checkpoints", "resume-latest", "allow-non-restored-state");
-    private static final Set<String> OPTIONS =
+
+    /** The names (without {@code --}) of the options followed by a value, e.g. {@code spec}. */
+    public static final Set<String> OPTIONS =
             Set.of(
                     "spec",
                     "bootstrap-servers",
