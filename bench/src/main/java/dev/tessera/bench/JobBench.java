@@ -238,7 +238,7 @@ final class JobBench {
                                 Files.readString(module.resolve("target/classpath.txt")).trim(),
                                 Files.readString(module.resolve("target/provided-classpath.txt"))
                                         .trim()),
-                        "dev.tessera.job.FeatureJob",
+                        "dev.tessera.job.JobLauncher",
                         "--local",
                         "--web-ui-port",
                         Integer.toString(uiPort),

@@ -408,7 +408,7 @@ public final class LocalPipeline implements AutoCloseable {
                         module.resolve("target/classes").toString(),
                         read(classpath).trim(),
                         read(providedClasspath).trim()));
-        command.add("dev.tessera.job.FeatureJob");
+        command.add("dev.tessera.job.JobLauncher");
         command.addAll(
                 List.of(
                         "--local",

@@ -1,7 +1,20 @@
 package dev.tessera.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.cfg.MapperConfig;
+import com.fasterxml.jackson.databind.introspect.Annotated;
+import com.fasterxml.jackson.databind.introspect.JacksonAnnotationIntrospector;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
+import dev.tessera.job.JobLauncher;
+import dev.tessera.job.JobOptions;
 import dev.tessera.spec.model.FeatureSpec;
 import dev.tessera.spec.model.Stream;
 import dev.tessera.spec.parse.SpecParser;
@@ -12,14 +25,23 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
+import org.apache.flink.kubernetes.operator.api.FlinkDeployment;
+import org.apache.flink.kubernetes.operator.api.spec.FlinkVersion;
+import org.apache.flink.kubernetes.operator.api.spec.JobSpec;
+import org.apache.flink.kubernetes.operator.api.spec.UpgradeMode;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.yaml.snakeyaml.Yaml;
 
 /**
  * The Kubernetes manifests agree with {@code features.yaml} and the code: every stream has its
- * topics, every part reads the spec from the ConfigMap and reaches Kafka by the cluster's name. No
- * Kubernetes runs here, so this is what checks them.
+ * topics, every part reads the spec from the ConfigMap and reaches Kafka by the cluster's name, the
+ * FlinkDeployment is what the Flink Kubernetes Operator's model reads and starts the job's launcher
+ * with options it takes. No Kubernetes runs here, so this is what checks them.
  */
 class DeploymentManifestsTest {
 
@@ -27,7 +49,136 @@ class DeploymentManifestsTest {
     static final FeatureSpec SPEC =
             SpecParser.parse(PipelineEndToEndTest.ROOT.resolve("features.yaml"));
 
+    /**
+     * Reads manifests into the Flink Kubernetes Operator's model refusing every field the model
+     * does not know, as a misspelled one. The model alone would not: each of its spec classes
+     * ignores unknown fields ({@code @JsonIgnoreProperties(ignoreUnknown = true)}) and fabric8's
+     * classes (the pod template) keep them as additional properties ({@code @JsonAnySetter}).
+     */
+    static final ObjectMapper STRICT_YAML =
+            YAMLMapper.builder()
+                    .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                    .annotationIntrospector(new NoUnknownFields())
+                    .build();
+
+    /**
+     * The job's Flink version, which the model of operator API 1.10.0 (the newest our Maven mirror
+     * has) cannot hold: its {@link FlinkVersion} ends at {@code v1_20}. {@link
+     * #readFlinkDeployment} leaves this one value out; {@link
+     * #theFlinkVersionIsTheImagesWhichTheOperatorModelCannotHoldYet} checks it as text.
+     */
+    static final String FLINK_VERSION_UNKNOWN_TO_MODEL = "v2_2";
+
     final List<Map<String, Object>> manifests = load();
+    final FlinkDeployment flinkDeployment;
+
+    DeploymentManifestsTest() throws IOException {
+        flinkDeployment = readFlinkDeployment(Files.readString(K8S.resolve("flink-job.yaml")));
+    }
+
+    @Test
+    void theFlinkDeploymentStartsTheLauncherWithOptionsItTakesAndUpgradesThroughSavepoints() {
+        JobSpec job = flinkDeployment.getSpec().getJob();
+        assertThat(job.getEntryClass()).isEqualTo(JobLauncher.class.getName());
+        assertThat(job.getJarURI()).isEqualTo("local:///opt/flink/usrlib/tessera-feature-job.jar");
+        assertThat(job.getParallelism()).isPositive();
+        // Stable operator uids let a savepoint carry the state over to a job with more features.
+        assertThat(job.getUpgradeMode()).isEqualTo(UpgradeMode.SAVEPOINT);
+        String[] args = job.getArgs();
+        for (int i = 0; i < args.length; i++) {
+            assertThat(args[i]).as("argument %d", i).startsWith("--");
+            String option = args[i].substring(2);
+            if (JobOptions.OPTIONS.contains(option)) {
+                assertThat(i + 1).as("the value of %s", args[i]).isLessThan(args.length);
+                assertThat(args[++i]).as("the value of --%s", option).doesNotStartWith("--");
+            } else {
+                assertThat(JobOptions.FLAGS).as("the launcher's options").contains(option);
+            }
+        }
+        assertThat(args).contains("--spec", "--bootstrap-servers", "--registry-url");
+    }
+
+    @Test
+    void theFlinkVersionIsTheImagesWhichTheOperatorModelCannotHoldYet() throws IOException {
+        Matcher image =
+                Pattern.compile("(?m)^FROM flink:(\\d+)\\.(\\d+)\\.")
+                        .matcher(
+                                Files.readString(
+                                        PipelineEndToEndTest.ROOT.resolve(
+                                                "flink-feature-job/src/main/docker/Dockerfile")));
+        assertThat(image.find()).isTrue();
+        String version = "v" + image.group(1) + "_" + image.group(2);
+        assertThat(map(ofKind("FlinkDeployment").get(0), "spec"))
+                .containsEntry("flinkVersion", version);
+        // Fails once the model knows the version: then read it strictly like the rest.
+        assertThat(version).isEqualTo(FLINK_VERSION_UNKNOWN_TO_MODEL);
+        assertThat(FlinkVersion.values())
+                .extracting(FlinkVersion::name)
+                .doesNotContain(FLINK_VERSION_UNKNOWN_TO_MODEL);
+    }
+
+    @ParameterizedTest
+    @CsvSource({
+        "'  name: tessera-feature-job', '  nmae: tessera-feature-job', nmae",
+        "'  serviceAccount: flink', '  serviceAcount: flink', serviceAcount",
+        "'  flinkVersion: v2_2', '  flinkVerison: v2_2', flinkVerison",
+        "'  flinkVersion: v2_2', '  flinkVersion: v2_20', v2_20",
+        "'    resource: {memory: 2048m', '    resource: {memroy: 2048m', memroy",
+        "'{name: features, mountPath: /config}', '{name: features, mountpath: /config}', mountpath",
+        "'    entryClass: ', '    entryclass: ', entryclass",
+        "'    upgradeMode: savepoint', '    upgradeMode: savepiont', savepiont",
+    })
+    void aMisspelledFieldOrValueOfTheFlinkDeploymentIsRefused(
+            String field, String typo, String misspelled) throws IOException {
+        String manifest = Files.readString(K8S.resolve("flink-job.yaml"));
+        assertThat(manifest).contains(field);
+
+        assertThatThrownBy(() -> readFlinkDeployment(manifest.replace(field, typo)))
+                .isInstanceOf(JsonMappingException.class)
+                .hasMessageContaining(misspelled);
+    }
+
+    /**
+     * The FlinkDeployment of {@code manifests}, read by {@link #STRICT_YAML}; a {@code
+     * flinkVersion} of {@value #FLINK_VERSION_UNKNOWN_TO_MODEL} is left out, as the model has no
+     * value for it.
+     */
+    static FlinkDeployment readFlinkDeployment(String manifests) throws IOException {
+        try (MappingIterator<ObjectNode> documents =
+                STRICT_YAML.readerFor(ObjectNode.class).readValues(manifests)) {
+            ObjectNode deployment =
+                    documents.readAll().stream()
+                            .filter(
+                                    document ->
+                                            document.path("kind")
+                                                    .asText()
+                                                    .equals("FlinkDeployment"))
+                            .findFirst()
+                            .orElseThrow(() -> new AssertionError("no FlinkDeployment"));
+            ObjectNode spec = (ObjectNode) deployment.get("spec");
+            if (spec.path("flinkVersion").asText().equals(FLINK_VERSION_UNKNOWN_TO_MODEL)) {
+                spec.remove("flinkVersion");
+            }
+            return STRICT_YAML.treeToValue(deployment, FlinkDeployment.class);
+        }
+    }
+
+    /** Jackson's annotations less those that let unknown fields through. */
+    static final class NoUnknownFields extends JacksonAnnotationIntrospector {
+
+        private static final long serialVersionUID = 1L;
+
+        @Override
+        public JsonIgnoreProperties.Value findPropertyIgnoralByName(
+                MapperConfig<?> config, Annotated annotated) {
+            return super.findPropertyIgnoralByName(config, annotated).withoutIgnoreUnknown();
+        }
+
+        @Override
+        public Boolean hasAnySetter(Annotated annotated) {
+            return false;
+        }
+    }
 
     @Test
     void everyStreamHasItsTopicLateTopicAndDeadLetterTopicAndTheFeatureTopicExists() {
@@ -89,9 +240,7 @@ class DeploymentManifestsTest {
                                     "secretKeyRef",
                                     Map.of("name", service, "key", "sasl.jaas.config")));
         }
-        Map<String, Object> flink = map(ofKind("FlinkDeployment").get(0), "spec");
-        @SuppressWarnings("unchecked")
-        List<String> args = (List<String>) map(flink, "job").get("args");
+        List<String> args = List.of(flinkDeployment.getSpec().getJob().getArgs());
         String properties = args.get(args.indexOf("--kafka-properties") + 1);
         assertThat(properties).isEqualTo("/etc/tessera/kafka/kafka.properties");
         String jobKafka =
@@ -107,13 +256,10 @@ class DeploymentManifestsTest {
                 .contains(
                         "security.protocol=SASL_SSL",
                         "sasl.jaas.config=${dir:/etc/tessera/kafka-user:sasl.jaas.config}");
-        assertThat(list(map(map(flink, "podTemplate"), "spec"), "volumes"))
-                .contains(
-                        Map.of(
-                                "name",
-                                "kafka-user",
-                                "secret",
-                                Map.of("secretName", "flink-feature-job")));
+        assertThat(flinkDeployment.getSpec().getPodTemplate().getSpec().getVolumes())
+                .filteredOn(volume -> volume.getName().equals("kafka-user"))
+                .extracting(volume -> volume.getSecret().getSecretName())
+                .containsExactly("flink-feature-job");
     }
 
     /** The topics a KafkaUser may perform {@code operation} on (literal ACLs). */
@@ -193,11 +339,7 @@ class DeploymentManifestsTest {
                                     Map.of("name", "tessera-features")));
         }
 
-        Map<String, Object> flink = ofKind("FlinkDeployment").get(0);
-        Map<String, Object> job = map(map(flink, "spec"), "job");
-        assertThat(job.get("entryClass")).isEqualTo("dev.tessera.job.FeatureJob");
-        @SuppressWarnings("unchecked")
-        List<String> args = (List<String>) job.get("args");
+        List<String> args = List.of(flinkDeployment.getSpec().getJob().getArgs());
         assertThat(args.get(args.indexOf("--spec") + 1)).isEqualTo("/config/features.yaml");
         assertThat(args.get(args.indexOf("--bootstrap-servers") + 1)).isEqualTo(bootstrap);
     }

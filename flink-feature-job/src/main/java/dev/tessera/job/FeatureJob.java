@@ -7,9 +7,6 @@ import dev.tessera.spec.model.FeatureSpec;
 import dev.tessera.spec.model.Join;
 import dev.tessera.spec.model.Stream;
 import dev.tessera.spec.model.Window;
-import dev.tessera.spec.parse.SpecParser;
-import dev.tessera.spec.registry.RegistryClient;
-import dev.tessera.spec.registry.StreamSchemas;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -29,14 +26,11 @@ import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.connector.sink2.Sink;
 import org.apache.flink.api.connector.source.Source;
-import org.apache.flink.configuration.Configuration;
-import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.DataStreamSource;
 import org.apache.flink.streaming.api.datastream.KeyedStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
-import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
 
 /**
  * The Flink job computing every feature of {@code features.yaml}: its graph is derived from the
@@ -102,15 +96,13 @@ import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
  * Lifetime and since features take every event. See the operator classes for the details.
  *
  * <p>Sources and sinks are given to the constructor, so tests run the same graph on finite sources
- * and collecting sinks; {@link #main} wires Kafka (see {@link KafkaConnectors}). Operator uids come
- * from {@link OperatorIds}.
+ * and collecting sinks; {@link JobLauncher} wires Kafka (see {@link KafkaConnectors}) and sets up
+ * the environment. The operator of each kind of window comes from {@link WindowOperators}, operator
+ * uids from {@link OperatorIds}.
  */
 public final class FeatureJob {
 
     public static final String JOB_NAME = "tessera-feature-job";
-
-    private static final String PROMETHEUS_REPORTER_FACTORY =
-            "org.apache.flink.metrics.prometheus.PrometheusReporterFactory";
 
     /**
      * How the job is built, apart from its spec, sources and sinks.
@@ -256,6 +248,7 @@ public final class FeatureJob {
                     .name(deadLettersId);
         }
         List<DataStream<FeatureUpdate>> updates = new ArrayList<>();
+        WindowOperators windows = new WindowOperators(events, settings.tileEmitInterval());
         for (Stream stream : featureStreams(spec)) {
             spec.join(stream.name())
                     .ifPresent(
@@ -265,49 +258,14 @@ public final class FeatureJob {
                                 late.get(join.left().name())
                                         .add(joined.getSideOutput(LateEvents.OUTPUT));
                             });
-            KeyedStream<StreamEvent, String> eventsByEntity = byEntity(events.get(stream.name()));
+            KeyedStream<StreamEvent, String> eventsByEntity =
+                    WindowOperators.byEntity(events.get(stream.name()));
             List<DataStream<LateEvent>> lateOfStream = late.get(spec.origin(stream).name());
             for (FeatureGroup group : spec.groupsOf(stream)) {
-                for (Window window : windowsOf(group)) {
-                    if (window instanceof Window.Session session) {
-                        SessionWindowAggregation.Outputs sessions =
-                                SessionWindowAggregation.build(eventsByEntity, group, session);
-                        updates.add(sessions.updates());
-                        lateOfStream.add(sessions.late());
-                    } else if (window instanceof Window.Lifetime) {
-                        updates.add(
-                                process(
-                                        eventsByEntity,
-                                        OperatorIds.lifetime(group),
-                                        LifetimeAggregator.of(group)));
-                    } else if (window instanceof Window.Since since) {
-                        String id = OperatorIds.since(group, since);
-                        updates.add(
-                                eventsByEntity
-                                        .connect(byEntity(events.get(since.reset().name())))
-                                        .process(
-                                                SinceAggregator.of(group, since),
-                                                TypeInformation.of(FeatureUpdate.class))
-                                        .uid(id)
-                                        .name(id));
-                    } else {
-                        SingleOutputStreamOperator<FeatureUpdate> windowed =
-                                process(
-                                        eventsByEntity,
-                                        OperatorIds.window(group, window),
-                                        paneAggregator(group, window));
-                        updates.add(windowed);
-                        lateOfStream.add(windowed.getSideOutput(LateEvents.OUTPUT));
-                    }
-                }
-                if (!group.rollingFeatures().isEmpty()) {
-                    SingleOutputStreamOperator<FeatureUpdate> tiles =
-                            process(
-                                    eventsByEntity,
-                                    OperatorIds.tiles(group),
-                                    RollingTileAggregator.of(group, settings.tileEmitInterval()));
-                    updates.add(tiles);
-                    lateOfStream.add(tiles.getSideOutput(LateEvents.OUTPUT));
+                for (Window window : WindowOperators.windowsOf(group)) {
+                    WindowOperators.Outputs outputs = windows.create(eventsByEntity, group, window);
+                    updates.add(outputs.updates());
+                    outputs.late().ifPresent(lateOfStream::add);
                 }
             }
         }
@@ -316,10 +274,6 @@ public final class FeatureJob {
             union(late.get(stream.name())).sinkTo(lateSink).uid(lateId).name(lateId);
         }
         union(updates).sinkTo(sink).uid(OperatorIds.SINK).name(OperatorIds.SINK);
-    }
-
-    private static KeyedStream<StreamEvent, String> byEntity(DataStream<StreamEvent> events) {
-        return events.keyBy(StreamEvent::entityId, Types.STRING);
     }
 
     /**
@@ -391,113 +345,11 @@ public final class FeatureJob {
         return routed;
     }
 
-    /** The distinct windows of a group's non-rolling features, in order. */
-    private static Set<Window> windowsOf(FeatureGroup group) {
-        Set<Window> windows = new LinkedHashSet<>();
-        for (Feature feature : group.windowedFeatures()) {
-            windows.add(feature.window());
-        }
-        return windows;
-    }
-
-    private static PaneWindowAggregator paneAggregator(FeatureGroup group, Window window) {
-        if (window instanceof Window.Tumbling tumbling) {
-            return TumblingWindowAggregator.of(group, tumbling);
-        }
-        if (window instanceof Window.Sliding sliding) {
-            return SlidingWindowAggregator.of(group, sliding);
-        }
-        throw new IllegalArgumentException("not a tumbling or sliding window: " + window);
-    }
-
-    private static SingleOutputStreamOperator<FeatureUpdate> process(
-            KeyedStream<StreamEvent, String> eventsByEntity,
-            String id,
-            KeyedProcessFunction<String, StreamEvent, FeatureUpdate> function) {
-        return eventsByEntity
-                .process(function, TypeInformation.of(FeatureUpdate.class))
-                .uid(id)
-                .name(id);
-    }
-
     private static <T> DataStream<T> union(List<DataStream<T>> streams) {
         DataStream<T> all = streams.get(0);
         for (DataStream<T> more : streams.subList(1, streams.size())) {
             all = all.union(more);
         }
         return all;
-    }
-
-    /** Runs the job on Kafka; see {@link JobOptions} for the arguments. */
-    public static void main(String[] args) throws Exception {
-        JobOptions options;
-        try {
-            options = JobOptions.parse(args);
-        } catch (IllegalArgumentException e) {
-            System.err.println(e.getMessage());
-            System.err.println(JobOptions.USAGE);
-            System.exit(2);
-            return;
-        }
-        FeatureSpec spec = SpecParser.parse(options.spec());
-        KafkaConnectors kafka = options.kafka();
-        // A schema change the stream's rule refuses stops the job here, before it reads a record.
-        new StreamSchemas(spec, options.spec().toString(), new RegistryClient(kafka.registryUrl()))
-                .register();
-        StreamExecutionEnvironment env = environment(options);
-        new FeatureJob(
-                        spec,
-                        kafka.sources(spec),
-                        kafka.sink(spec),
-                        kafka.lateSink(spec),
-                        kafka.deadLetterSink(spec),
-                        Settings.defaults().withTileEmitInterval(options.tileEmitInterval()))
-                .execute(env);
-    }
-
-    /**
-     * The job's environment: local (a MiniCluster with the web UI) or the cluster's, with the
-     * checkpoint settings of {@link Checkpointing} and, when restoring, the savepoint or checkpoint
-     * to start from.
-     */
-    static StreamExecutionEnvironment environment(JobOptions options) {
-        // The Kafka sink flushes (at-least-once) or commits (exactly-once) on checkpoints, and
-        // source offsets are committed on them.
-        Configuration conf = options.checkpointing().configuration();
-        options.restore()
-                .path(options.checkpointing())
-                .ifPresentOrElse(
-                        path -> {
-                            System.err.println("Restoring the job's state from " + path);
-                            conf.addAll(options.restore().configuration(path));
-                        },
-                        () -> {
-                            if (options.restore().resumeLatest()) {
-                                System.err.println("No checkpoint to resume yet: a fresh start");
-                            }
-                        });
-        StreamExecutionEnvironment env;
-        if (options.local()) {
-            conf.set(RestOptions.PORT, options.webUiPort());
-            options.metricsPort()
-                    .ifPresent(
-                            port -> {
-                                // What a cluster's Flink configuration sets for Prometheus to
-                                // scrape; locally the MiniCluster has one reporter for all its
-                                // metrics (job manager, task manager, operators).
-                                conf.addAll(
-                                        Configuration.fromMap(
-                                                Map.of(
-                                                        "metrics.reporter.prom.factory.class",
-                                                        PROMETHEUS_REPORTER_FACTORY,
-                                                        "metrics.reporter.prom.port",
-                                                        Integer.toString(port))));
-                            });
-            env = StreamExecutionEnvironment.createLocalEnvironmentWithWebUI(conf);
-        } else {
-            env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
-        }
-        options.parallelism().ifPresent(env::setParallelism);
-        return env;
     }
 }

@@ -17,7 +17,7 @@ import java.util.Set;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 
 /**
- * The command line of {@link FeatureJob#main}.
+ * The command line of {@link JobLauncher#main}.
  *
  * @param local run in an in-process MiniCluster with the Flink web UI, for development
  * @param webUiPort the web UI's port when {@code local}
@@ -43,7 +43,7 @@ public record JobOptions(
 
     static final String USAGE =
             """
-            Usage: FeatureJob --spec features.yaml --bootstrap-servers HOST:PORT \
+            Usage: JobLauncher --spec features.yaml --bootstrap-servers HOST:PORT \
             --registry-url http://HOST:PORT/apis/registry/v3
                 [--local] [--web-ui-port 8081] [--metrics-port 9249] [--parallelism N]
                 [--tile-emit-interval 200ms]
@@ -58,9 +58,12 @@ public record JobOptions(
                 [--savepoint PATH] [--resume-latest (the newest checkpoint in --checkpoint-dir)]
                 [--allow-non-restored-state]""";
 
-    private static final Set<String> FLAGS =
+    /** The names (without {@code --}) of the options that take no value, e.g. {@code local}. */
+    public static final Set<String> FLAGS =
             Set.of("local", "unaligned-checkpoints", "resume-latest", "allow-non-restored-state");
-    private static final Set<String> OPTIONS =
+
+    /** The names (without {@code --}) of the options followed by a value, e.g. {@code spec}. */
+    public static final Set<String> OPTIONS =
             Set.of(
                     "spec",
                     "bootstrap-servers",

@@ -16,7 +16,7 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
 import org.apache.kafka.clients.producer.ProducerConfig;
 
 /**
- * The Kafka sources and sinks of the production job, as {@link FeatureJob#main} wires them: one
+ * The Kafka sources and sinks of the production job, as {@link JobLauncher#main} wires them: one
  * {@link KafkaSource} per stream that feeds a feature group, decoding Avro through the schema
  * registry ({@link StreamEventDeserializationSchema}), one {@link KafkaSink} writing feature
  * updates to the spec's feature topic, one writing late events as JSON to each stream's late topic,

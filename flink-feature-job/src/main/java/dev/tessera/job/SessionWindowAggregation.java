@@ -4,6 +4,7 @@ import dev.tessera.spec.avro.FeatureUpdate;
 import dev.tessera.spec.model.FeatureGroup;
 import dev.tessera.spec.model.Window;
 import java.util.Map;
+import java.util.Optional;
 import org.apache.flink.api.common.functions.AggregateFunction;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
@@ -43,13 +44,10 @@ final class SessionWindowAggregation {
     private static final OutputTag<StreamEvent> LATE =
             new OutputTag<>("late-session-events", TypeInformation.of(StreamEvent.class));
 
-    /** The session operator's updates and late events. */
-    record Outputs(SingleOutputStreamOperator<FeatureUpdate> updates, DataStream<LateEvent> late) {}
-
     private SessionWindowAggregation() {}
 
     /** Adds the session operator of {@code group}'s features over {@code window}. */
-    static Outputs build(
+    static WindowOperators.Outputs build(
             KeyedStream<StreamEvent, String> events, FeatureGroup group, Window.Session window) {
         FeatureSet features = FeatureSet.windowed(group, window);
         String id = OperatorIds.window(group, window);
@@ -80,7 +78,7 @@ final class SessionWindowAggregation {
                                 TypeInformation.of(LateEvent.class))
                         .uid(lateId)
                         .name(lateId);
-        return new Outputs(updates, late);
+        return new WindowOperators.Outputs(updates, Optional.of(late));
     }
 
     /** Folds events into a session's {@link Partial}; merges the partials of merging sessions. */

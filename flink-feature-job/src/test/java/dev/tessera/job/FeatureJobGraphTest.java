@@ -13,7 +13,7 @@ import org.apache.flink.streaming.api.graph.StreamGraph;
 import org.apache.flink.streaming.api.graph.StreamNode;
 import org.junit.jupiter.api.Test;
 
-/** The job graph {@link FeatureJob#main} builds, without running it. */
+/** The job graph {@link JobLauncher#main} builds, without running it. */
 class FeatureJobGraphTest {
 
     private static final KafkaConnectors KAFKA =

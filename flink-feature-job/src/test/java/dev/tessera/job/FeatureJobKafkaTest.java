@@ -51,9 +51,9 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
 /**
- * The job as {@link FeatureJob#main} wires it ({@link KafkaConnectors}) against a real Kafka broker
- * and the real Apicurio Registry: Avro events in, Avro feature updates out, both through the real
- * Apicurio serde.
+ * The job as {@link JobLauncher#main} wires it ({@link KafkaConnectors}) against a real Kafka
+ * broker and the real Apicurio Registry: Avro events in, Avro feature updates out, both through the
+ * real Apicurio serde.
  */
 class FeatureJobKafkaTest {
 
