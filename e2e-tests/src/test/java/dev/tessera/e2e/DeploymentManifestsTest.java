@@ -1,30 +1,49 @@
 package dev.tessera.e2e;
 
+import static dev.tessera.e2e.StrictManifests.FLINK_VERSION_UNKNOWN_TO_MODEL;
+import static dev.tessera.e2e.StrictManifests.K8S;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
-import com.fasterxml.jackson.databind.DeserializationFeature;
-import com.fasterxml.jackson.databind.JsonMappingException;
-import com.fasterxml.jackson.databind.MappingIterator;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.cfg.MapperConfig;
-import com.fasterxml.jackson.databind.introspect.Annotated;
-import com.fasterxml.jackson.databind.introspect.JacksonAnnotationIntrospector;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import dev.tessera.job.JobLauncher;
 import dev.tessera.job.JobOptions;
 import dev.tessera.spec.model.FeatureSpec;
 import dev.tessera.spec.model.Stream;
 import dev.tessera.spec.parse.SpecParser;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapEnvSource;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.EnvFromSource;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodTemplateSpec;
+import io.fabric8.kubernetes.api.model.SecretKeySelector;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRule;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicySpec;
+import io.strimzi.api.kafka.model.kafka.Kafka;
+import io.strimzi.api.kafka.model.kafka.listener.KafkaListenerAuthenticationScramSha512;
+import io.strimzi.api.kafka.model.topic.KafkaTopic;
+import io.strimzi.api.kafka.model.user.KafkaUser;
+import io.strimzi.api.kafka.model.user.KafkaUserAuthorizationSimple;
+import io.strimzi.api.kafka.model.user.KafkaUserScramSha512ClientAuthentication;
+import io.strimzi.api.kafka.model.user.KafkaUserSpec;
+import io.strimzi.api.kafka.model.user.acl.AclOperation;
+import io.strimzi.api.kafka.model.user.acl.AclResourcePatternType;
+import io.strimzi.api.kafka.model.user.acl.AclRule;
+import io.strimzi.api.kafka.model.user.acl.AclRuleTopicResource;
 import java.io.IOException;
-import java.io.Reader;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -33,48 +52,25 @@ import org.apache.flink.kubernetes.operator.api.spec.FlinkVersion;
 import org.apache.flink.kubernetes.operator.api.spec.JobSpec;
 import org.apache.flink.kubernetes.operator.api.spec.UpgradeMode;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.CsvSource;
-import org.yaml.snakeyaml.Yaml;
 
 /**
  * The Kubernetes manifests agree with {@code features.yaml} and the code: every stream has its
  * topics, every part reads the spec from the ConfigMap and reaches Kafka by the cluster's name, the
- * FlinkDeployment is what the Flink Kubernetes Operator's model reads and starts the job's launcher
- * with options it takes. No Kubernetes runs here, so this is what checks them.
+ * FlinkDeployment starts the job's launcher with options it takes. The manifests are read by {@link
+ * StrictManifests}, so each is also what the model of its kind reads.
  */
 class DeploymentManifestsTest {
 
-    static final Path K8S = PipelineEndToEndTest.ROOT.resolve("k8s");
     static final FeatureSpec SPEC =
             SpecParser.parse(PipelineEndToEndTest.ROOT.resolve("features.yaml"));
 
-    /**
-     * Reads manifests into the Flink Kubernetes Operator's model refusing every field the model
-     * does not know, as a misspelled one. The model alone would not: each of its spec classes
-     * ignores unknown fields ({@code @JsonIgnoreProperties(ignoreUnknown = true)}) and fabric8's
-     * classes (the pod template) keep them as additional properties ({@code @JsonAnySetter}).
-     */
-    static final ObjectMapper STRICT_YAML =
-            YAMLMapper.builder()
-                    .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
-                    .annotationIntrospector(new NoUnknownFields())
-                    .build();
+    static final List<String> SERVICES =
+            List.of("ingest-gateway", "feature-writer", "feature-reader");
 
-    /**
-     * The job's Flink version, which the model of operator API 1.10.0 (the newest our Maven mirror
-     * has) cannot hold: its {@link FlinkVersion} ends at {@code v1_20}. {@link
-     * #readFlinkDeployment} leaves this one value out; {@link
-     * #theFlinkVersionIsTheImagesWhichTheOperatorModelCannotHoldYet} checks it as text.
-     */
-    static final String FLINK_VERSION_UNKNOWN_TO_MODEL = "v2_2";
+    final List<HasMetadata> manifests = StrictManifests.readAll();
+    final FlinkDeployment flinkDeployment = all(FlinkDeployment.class).get(0);
 
-    final List<Map<String, Object>> manifests = load();
-    final FlinkDeployment flinkDeployment;
-
-    DeploymentManifestsTest() throws IOException {
-        flinkDeployment = readFlinkDeployment(Files.readString(K8S.resolve("flink-job.yaml")));
-    }
+    DeploymentManifestsTest() throws IOException {}
 
     @Test
     void theFlinkDeploymentStartsTheLauncherWithOptionsItTakesAndUpgradesThroughSavepoints() {
@@ -108,8 +104,16 @@ class DeploymentManifestsTest {
                                                 "flink-feature-job/src/main/docker/Dockerfile")));
         assertThat(image.find()).isTrue();
         String version = "v" + image.group(1) + "_" + image.group(2);
-        assertThat(map(ofKind("FlinkDeployment").get(0), "spec"))
-                .containsEntry("flinkVersion", version);
+        assertThat(
+                        StrictManifests.documents(Files.readString(K8S.resolve("flink-job.yaml")))
+                                .stream()
+                                .filter(
+                                        document ->
+                                                document.path("kind")
+                                                        .asText()
+                                                        .equals("FlinkDeployment"))
+                                .map(document -> document.at("/spec/flinkVersion").asText()))
+                .containsExactly(version);
         // Fails once the model knows the version: then read it strictly like the rest.
         assertThat(version).isEqualTo(FLINK_VERSION_UNKNOWN_TO_MODEL);
         assertThat(FlinkVersion.values())
@@ -117,72 +121,9 @@ class DeploymentManifestsTest {
                 .doesNotContain(FLINK_VERSION_UNKNOWN_TO_MODEL);
     }
 
-    @ParameterizedTest
-    @CsvSource({
-        "'  name: tessera-feature-job', '  nmae: tessera-feature-job', nmae",
-        "'  serviceAccount: flink', '  serviceAcount: flink', serviceAcount",
-        "'  flinkVersion: v2_2', '  flinkVerison: v2_2', flinkVerison",
-        "'  flinkVersion: v2_2', '  flinkVersion: v2_20', v2_20",
-        "'    resource: {memory: 2048m', '    resource: {memroy: 2048m', memroy",
-        "'{name: features, mountPath: /config}', '{name: features, mountpath: /config}', mountpath",
-        "'    entryClass: ', '    entryclass: ', entryclass",
-        "'    upgradeMode: savepoint', '    upgradeMode: savepiont', savepiont",
-    })
-    void aMisspelledFieldOrValueOfTheFlinkDeploymentIsRefused(
-            String field, String typo, String misspelled) throws IOException {
-        String manifest = Files.readString(K8S.resolve("flink-job.yaml"));
-        assertThat(manifest).contains(field);
-
-        assertThatThrownBy(() -> readFlinkDeployment(manifest.replace(field, typo)))
-                .isInstanceOf(JsonMappingException.class)
-                .hasMessageContaining(misspelled);
-    }
-
-    /**
-     * The FlinkDeployment of {@code manifests}, read by {@link #STRICT_YAML}; a {@code
-     * flinkVersion} of {@value #FLINK_VERSION_UNKNOWN_TO_MODEL} is left out, as the model has no
-     * value for it.
-     */
-    static FlinkDeployment readFlinkDeployment(String manifests) throws IOException {
-        try (MappingIterator<ObjectNode> documents =
-                STRICT_YAML.readerFor(ObjectNode.class).readValues(manifests)) {
-            ObjectNode deployment =
-                    documents.readAll().stream()
-                            .filter(
-                                    document ->
-                                            document.path("kind")
-                                                    .asText()
-                                                    .equals("FlinkDeployment"))
-                            .findFirst()
-                            .orElseThrow(() -> new AssertionError("no FlinkDeployment"));
-            ObjectNode spec = (ObjectNode) deployment.get("spec");
-            if (spec.path("flinkVersion").asText().equals(FLINK_VERSION_UNKNOWN_TO_MODEL)) {
-                spec.remove("flinkVersion");
-            }
-            return STRICT_YAML.treeToValue(deployment, FlinkDeployment.class);
-        }
-    }
-
-    /** Jackson's annotations less those that let unknown fields through. */
-    static final class NoUnknownFields extends JacksonAnnotationIntrospector {
-
-        private static final long serialVersionUID = 1L;
-
-        @Override
-        public JsonIgnoreProperties.Value findPropertyIgnoralByName(
-                MapperConfig<?> config, Annotated annotated) {
-            return super.findPropertyIgnoralByName(config, annotated).withoutIgnoreUnknown();
-        }
-
-        @Override
-        public Boolean hasAnySetter(Annotated annotated) {
-            return false;
-        }
-    }
-
     @Test
     void everyStreamHasItsTopicLateTopicAndDeadLetterTopicAndTheFeatureTopicExists() {
-        List<String> topics = names("KafkaTopic");
+        List<String> topics = names(KafkaTopic.class);
         for (Stream stream : SPEC.streams()) {
             assertThat(topics)
                     .contains(stream.topic(), stream.lateTopic(), stream.deadLetterTopic());
@@ -192,13 +133,12 @@ class DeploymentManifestsTest {
 
     @Test
     void kafkaTakesScramOverTlsOnlyAndEachPartItsOwnUserWithTheAclsOfItsTopics() {
-        Map<String, Object> kafka = map(ofKind("Kafka").get(0), "spec");
-        assertThat(list(map(kafka, "kafka"), "listeners"))
+        assertThat(all(Kafka.class).get(0).getSpec().getKafka().getListeners())
                 .allSatisfy(
                         listener -> {
-                            assertThat(listener.get("tls")).isEqualTo(true);
-                            assertThat(map(listener, "authentication"))
-                                    .containsEntry("type", "scram-sha-512");
+                            assertThat(listener.isTls()).isTrue();
+                            assertThat(listener.getAuth())
+                                    .isInstanceOf(KafkaListenerAuthenticationScramSha512.class);
                         });
         List<String> events = SPEC.streams().stream().map(Stream::topic).toList();
         List<String> jobWrites = new ArrayList<>(List.of(SPEC.featureTopic()));
@@ -208,51 +148,26 @@ class DeploymentManifestsTest {
                             jobWrites.add(stream.lateTopic());
                             jobWrites.add(stream.deadLetterTopic());
                         });
-        assertThat(topicsAllowed("ingest-gateway", "Write")).containsAll(events);
-        assertThat(topicsAllowed("flink-feature-job", "Read")).containsAll(events);
-        assertThat(topicsAllowed("flink-feature-job", "Write")).containsAll(jobWrites);
-        assertThat(topicsAllowed("feature-writer", "Read")).containsExactly(SPEC.featureTopic());
-        assertThat(topicsAllowed("feature-writer", "Write"))
+        assertThat(topicsAllowed("ingest-gateway", AclOperation.WRITE)).containsAll(events);
+        assertThat(topicsAllowed("flink-feature-job", AclOperation.READ)).containsAll(events);
+        assertThat(topicsAllowed("flink-feature-job", AclOperation.WRITE)).containsAll(jobWrites);
+        assertThat(topicsAllowed("feature-writer", AclOperation.READ))
+                .containsExactly(SPEC.featureTopic());
+        assertThat(topicsAllowed("feature-writer", AclOperation.WRITE))
                 .containsExactly(SPEC.featureTopic() + ".dlq");
 
         for (String service : List.of("ingest-gateway", "feature-writer")) {
-            Map<String, Map<String, Object>> env =
-                    list(
-                                    list(
-                                                    map(
-                                                            map(
-                                                                    map(
-                                                                            deployment(service),
-                                                                            "spec"),
-                                                                    "template"),
-                                                            "spec"),
-                                                    "containers")
-                                            .get(0),
-                                    "env")
-                            .stream()
-                            .collect(Collectors.toMap(e -> (String) e.get("name"), e -> e));
-            assertThat(env.get("KAFKA_SECURITY_PROTOCOL")).containsEntry("value", "SASL_SSL");
-            assertThat(env.get("KAFKA_SASL_JAAS_CONFIG"))
+            Map<String, EnvVar> env = env(container(deployment(service)));
+            assertThat(env.get("KAFKA_SECURITY_PROTOCOL").getValue()).isEqualTo("SASL_SSL");
+            assertThat(env.get("KAFKA_SASL_JAAS_CONFIG").getValueFrom().getSecretKeyRef())
                     .as(service)
-                    .containsEntry(
-                            "valueFrom",
-                            Map.of(
-                                    "secretKeyRef",
-                                    Map.of("name", service, "key", "sasl.jaas.config")));
+                    .extracting(SecretKeySelector::getName, SecretKeySelector::getKey)
+                    .containsExactly(service, "sasl.jaas.config");
         }
         List<String> args = List.of(flinkDeployment.getSpec().getJob().getArgs());
         String properties = args.get(args.indexOf("--kafka-properties") + 1);
         assertThat(properties).isEqualTo("/etc/tessera/kafka/kafka.properties");
-        String jobKafka =
-                (String)
-                        map(
-                                        ofKind("ConfigMap").stream()
-                                                .filter(m -> name(m).equals("tessera-job-kafka"))
-                                                .findFirst()
-                                                .orElseThrow(),
-                                        "data")
-                                .get("kafka.properties");
-        assertThat(jobKafka)
+        assertThat(named(ConfigMap.class, "tessera-job-kafka").getData().get("kafka.properties"))
                 .contains(
                         "security.protocol=SASL_SSL",
                         "sasl.jaas.config=${dir:/etc/tessera/kafka-user:sasl.jaas.config}");
@@ -262,21 +177,17 @@ class DeploymentManifestsTest {
                 .containsExactly("flink-feature-job");
     }
 
-    /** The topics a KafkaUser may perform {@code operation} on (literal ACLs). */
-    private List<String> topicsAllowed(String user, String operation) {
-        Map<String, Object> kafkaUser =
-                ofKind("KafkaUser").stream()
-                        .filter(u -> name(u).equals(user))
-                        .findFirst()
-                        .orElseThrow(() -> new AssertionError("no KafkaUser " + user));
-        Map<String, Object> spec = map(kafkaUser, "spec");
-        assertThat(map(spec, "authentication")).containsEntry("type", "scram-sha-512");
+    /** The topics a KafkaUser may perform {@code operation} on by literal ACLs. */
+    private List<String> topicsAllowed(String user, AclOperation operation) {
+        KafkaUserSpec spec = named(KafkaUser.class, user).getSpec();
+        assertThat(spec.getAuthentication())
+                .isInstanceOf(KafkaUserScramSha512ClientAuthentication.class);
         List<String> topics = new ArrayList<>();
-        for (Map<String, Object> acl : list(map(spec, "authorization"), "acls")) {
-            Map<String, Object> resource = map(acl, "resource");
-            if ("topic".equals(resource.get("type"))
-                    && ((List<?>) acl.get("operations")).contains(operation)) {
-                topics.add((String) resource.get("name"));
+        for (AclRule acl : ((KafkaUserAuthorizationSimple) spec.getAuthorization()).getAcls()) {
+            if (acl.getResource() instanceof AclRuleTopicResource topic
+                    && topic.getPatternType() == AclResourcePatternType.LITERAL
+                    && acl.getOperations().contains(operation)) {
+                topics.add(topic.getName());
             }
         }
         return topics;
@@ -288,55 +199,27 @@ class DeploymentManifestsTest {
      */
     @Test
     void theRegistrySetsAGlobalCompatibilityRuleAndPersistsItsState() {
-        Map<String, Object> registry =
-                ofKind("StatefulSet").stream()
-                        .filter(s -> name(s).equals("apicurio-registry"))
-                        .findFirst()
-                        .orElseThrow();
-        Map<String, Object> pod = map(map(map(registry, "spec"), "template"), "spec");
-        List<Map<String, Object>> env = list(list(pod, "containers").get(0), "env");
-        assertThat(env)
-                .contains(
-                        Map.of("name", "APICURIO_RULES_GLOBAL_COMPATIBILITY", "value", "BACKWARD"))
-                .contains(
-                        Map.of(
-                                "name",
-                                "APICURIO_DATASOURCE_URL",
-                                "value",
-                                "jdbc:h2:file:/data/registry"));
-        assertThat(list(map(registry, "spec"), "volumeClaimTemplates")).hasSize(1);
+        StatefulSet registry = named(StatefulSet.class, "apicurio-registry");
+        assertThat(values(registry.getSpec().getTemplate().getSpec().getContainers().get(0)))
+                .containsEntry("APICURIO_RULES_GLOBAL_COMPATIBILITY", "BACKWARD")
+                .containsEntry("APICURIO_DATASOURCE_URL", "jdbc:h2:file:/data/registry");
+        assertThat(registry.getSpec().getVolumeClaimTemplates()).hasSize(1);
     }
 
     @Test
     void everyPartReadsTheSpecFromTheConfigMapAndReachesKafkaByItsClusterName() {
-        String bootstrap = names("Kafka").get(0) + "-kafka-bootstrap:9093";
-        for (Map<String, Object> deployment : ofKind("Deployment")) {
-            Map<String, Object> pod = map(map(map(deployment, "spec"), "template"), "spec");
-            if (name(deployment).equals("apicurio-registry")) {
-                continue;
-            }
-            Map<String, Object> container = list(pod, "containers").get(0);
+        String bootstrap = names(Kafka.class).get(0) + "-kafka-bootstrap:9093";
+        for (Deployment deployment : all(Deployment.class)) {
+            String name = deployment.getMetadata().getName();
             // Plain values; secrets come by valueFrom.
-            Map<String, String> env =
-                    list(container, "env").stream()
-                            .filter(e -> e.containsKey("value"))
-                            .collect(
-                                    Collectors.toMap(
-                                            e -> (String) e.get("name"),
-                                            e -> (String) e.get("value")));
-            assertThat(env)
-                    .as(name(deployment))
-                    .containsEntry("TESSERA_SPEC_PATH", "/config/features.yaml");
+            Map<String, String> env = values(container(deployment));
+            assertThat(env).as(name).containsEntry("TESSERA_SPEC_PATH", "/config/features.yaml");
             if (env.containsKey("KAFKA_BOOTSTRAP_SERVERS")) {
                 assertThat(env.get("KAFKA_BOOTSTRAP_SERVERS")).isEqualTo(bootstrap);
             }
-            assertThat(list(pod, "volumes").get(0))
-                    .isEqualTo(
-                            Map.of(
-                                    "name",
-                                    "features",
-                                    "configMap",
-                                    Map.of("name", "tessera-features")));
+            Volume features = pod(deployment).getVolumes().get(0);
+            assertThat(features.getName()).as(name).isEqualTo("features");
+            assertThat(features.getConfigMap().getName()).as(name).isEqualTo("tessera-features");
         }
 
         List<String> args = List.of(flinkDeployment.getSpec().getJob().getArgs());
@@ -347,23 +230,23 @@ class DeploymentManifestsTest {
     @Test
     void probesAndPrometheusUseTheManagementPortWhichNoServiceExposes() {
         for (String service : SERVICES) {
-            Map<String, Object> template = map(map(deployment(service), "spec"), "template");
-            Map<String, Object> container = list(map(template, "spec"), "containers").get(0);
+            PodTemplateSpec template = deployment(service).getSpec().getTemplate();
+            Container container = template.getSpec().getContainers().get(0);
             int management = containerPort(container, "management");
-            assertThat(map(map(container, "livenessProbe"), "httpGet").get("port"))
+            assertThat(container.getLivenessProbe().getHttpGet().getPort().getIntVal())
                     .as(service)
                     .isEqualTo(management);
-            assertThat(map(map(container, "readinessProbe"), "httpGet").get("port"))
+            assertThat(container.getReadinessProbe().getHttpGet().getPort().getIntVal())
                     .as(service)
                     .isEqualTo(management);
-            assertThat(map(map(template, "metadata"), "annotations"))
+            assertThat(template.getMetadata().getAnnotations())
                     .as(service)
                     .containsEntry("prometheus.io/port", Integer.toString(management))
                     .containsEntry("prometheus.io/path", "/q/metrics");
-            for (Map<String, Object> exposed : ofKind("Service")) {
-                if (service.equals(name(exposed))) {
-                    assertThat(list(map(exposed, "spec"), "ports"))
-                            .extracting(port -> port.get("targetPort"))
+            for (Service exposed : all(Service.class)) {
+                if (service.equals(exposed.getMetadata().getName())) {
+                    assertThat(exposed.getSpec().getPorts())
+                            .extracting(port -> port.getTargetPort().getIntVal())
                             .as(service)
                             .doesNotContain(management);
                 }
@@ -373,39 +256,35 @@ class DeploymentManifestsTest {
 
     @Test
     void theGatewayAndTheReaderVerifyTokensWithTheKeyOfTheSecret() {
-        Map<String, Object> auth =
-                map(
-                        ofKind("ConfigMap").stream()
-                                .filter(m -> name(m).equals("tessera-auth"))
-                                .findFirst()
-                                .orElseThrow(),
-                        "data");
+        Map<String, String> auth = named(ConfigMap.class, "tessera-auth").getData();
         assertThat(auth)
                 .containsKeys(
                         "MP_JWT_VERIFY_PUBLICKEY_LOCATION",
                         "MP_JWT_VERIFY_ISSUER",
                         "MP_JWT_VERIFY_AUDIENCES");
         for (String service : List.of("ingest-gateway", "feature-reader")) {
-            Map<String, Object> pod =
-                    map(map(map(deployment(service), "spec"), "template"), "spec");
-            Map<String, Object> container = list(pod, "containers").get(0);
-            assertThat(list(container, "envFrom"))
+            Deployment deployment = deployment(service);
+            Container container = container(deployment);
+            assertThat(container.getEnvFrom())
                     .as(service)
-                    .contains(Map.of("configMapRef", Map.of("name", "tessera-auth")));
+                    .map(EnvFromSource::getConfigMapRef)
+                    .filteredOn(Objects::nonNull)
+                    .extracting(ConfigMapEnvSource::getName)
+                    .contains("tessera-auth");
             String volume =
-                    list(pod, "volumes").stream()
-                            .filter(v -> v.containsKey("secret"))
-                            .filter(v -> map(v, "secret").get("secretName").equals("tessera-jwt"))
-                            .map(v -> (String) v.get("name"))
+                    pod(deployment).getVolumes().stream()
+                            .filter(v -> v.getSecret() != null)
+                            .filter(v -> v.getSecret().getSecretName().equals("tessera-jwt"))
+                            .map(Volume::getName)
                             .findFirst()
                             .orElseThrow();
             String mountPath =
-                    list(container, "volumeMounts").stream()
-                            .filter(m -> m.get("name").equals(volume))
-                            .map(m -> (String) m.get("mountPath"))
+                    container.getVolumeMounts().stream()
+                            .filter(m -> m.getName().equals(volume))
+                            .map(VolumeMount::getMountPath)
                             .findFirst()
                             .orElseThrow();
-            assertThat((String) auth.get("MP_JWT_VERIFY_PUBLICKEY_LOCATION"))
+            assertThat(auth.get("MP_JWT_VERIFY_PUBLICKEY_LOCATION"))
                     .as(service)
                     .startsWith(mountPath + "/");
         }
@@ -414,140 +293,113 @@ class DeploymentManifestsTest {
     @Test
     void everyServiceHasANetworkPolicyOpeningItsManagementPortToMonitoringOnly() {
         for (String service : SERVICES) {
-            Map<String, Object> policy =
-                    ofKind("NetworkPolicy").stream()
+            NetworkPolicySpec policy =
+                    all(NetworkPolicy.class).stream()
+                            .map(NetworkPolicy::getSpec)
                             .filter(
-                                    p ->
+                                    spec ->
                                             Map.of("app", service)
-                                                    .equals(
-                                                            map(map(p, "spec"), "podSelector")
-                                                                    .get("matchLabels")))
+                                                    .equals(spec.getPodSelector().getMatchLabels()))
                             .findFirst()
                             .orElseThrow(
                                     () -> new AssertionError("no NetworkPolicy of " + service));
-            Map<String, Object> spec = map(policy, "spec");
-            assertThat(spec.get("policyTypes")).isEqualTo(List.of("Ingress", "Egress"));
-            Map<String, Object> container =
-                    list(
-                                    map(map(map(deployment(service), "spec"), "template"), "spec"),
-                                    "containers")
-                            .get(0);
-            int management = containerPort(container, "management");
-            for (Map<String, Object> rule : list(spec, "ingress")) {
+            assertThat(policy.getPolicyTypes()).containsExactly("Ingress", "Egress");
+            Integer management = containerPort(container(deployment(service)), "management");
+            for (NetworkPolicyIngressRule rule : policy.getIngress()) {
                 boolean toManagement =
-                        list(rule, "ports").stream()
-                                .anyMatch(port -> port.get("port").equals(management));
+                        rule.getPorts().stream()
+                                .anyMatch(port -> management.equals(port.getPort().getIntVal()));
                 if (toManagement) {
                     // Never open to all: only monitoring's pods may scrape it.
-                    assertThat(rule).as(service).containsKey("from");
-                    assertThat(list(rule, "from").toString()).as(service).contains("monitoring");
+                    assertThat(rule.getFrom())
+                            .as(service)
+                            .isNotEmpty()
+                            .allSatisfy(
+                                    peer ->
+                                            assertThat(peer.getNamespaceSelector().getMatchLabels())
+                                                    .containsEntry(
+                                                            "kubernetes.io/metadata.name",
+                                                            "monitoring"));
                 }
             }
         }
         // The writer has no public API: no ingress rule without a source.
-        Map<String, Object> writer =
-                ofKind("NetworkPolicy").stream()
-                        .filter(p -> name(p).equals("feature-writer"))
-                        .findFirst()
-                        .orElseThrow();
-        assertThat(list(map(writer, "spec"), "ingress")).allMatch(r -> r.containsKey("from"));
-    }
-
-    static final List<String> SERVICES =
-            List.of("ingest-gateway", "feature-writer", "feature-reader");
-
-    private Map<String, Object> deployment(String name) {
-        return ofKind("Deployment").stream()
-                .filter(d -> name(d).equals(name))
-                .findFirst()
-                .orElseThrow();
-    }
-
-    private static int containerPort(Map<String, Object> container, String name) {
-        return list(container, "ports").stream()
-                .filter(port -> name.equals(port.get("name")))
-                .map(port -> (Integer) port.get("containerPort"))
-                .findFirst()
-                .orElseThrow(() -> new AssertionError("no port named " + name));
+        assertThat(named(NetworkPolicy.class, "feature-writer").getSpec().getIngress())
+                .allSatisfy(rule -> assertThat(rule.getFrom()).isNotEmpty());
     }
 
     @Test
     void theWriterAndReaderReachRedisOverTlsAsTheirAclUserWithThePasswordFromTheSecret() {
-        for (Map<String, Object> deployment : ofKind("Deployment")) {
-            String service = name(deployment);
-            if (!service.equals("feature-writer") && !service.equals("feature-reader")) {
-                continue;
-            }
-            Map<String, Object> container =
-                    list(map(map(map(deployment, "spec"), "template"), "spec"), "containers")
-                            .get(0);
-            Map<String, Map<String, Object>> env =
-                    list(container, "env").stream()
-                            .collect(Collectors.toMap(e -> (String) e.get("name"), e -> e));
+        for (String service : List.of("feature-writer", "feature-reader")) {
+            Map<String, EnvVar> env = env(container(deployment(service)));
             String user = service.equals("feature-writer") ? "tessera-writer" : "tessera-reader";
-            assertThat(env.get("QUARKUS_REDIS_HOSTS").get("value"))
+            assertThat(env.get("QUARKUS_REDIS_HOSTS").getValue())
                     .as(service)
                     .isEqualTo("rediss://redis:6379?user=" + user);
-            assertThat(env.get("QUARKUS_REDIS_PASSWORD"))
+            EnvVar password = env.get("QUARKUS_REDIS_PASSWORD");
+            assertThat(password.getValue()).as(service).isNull();
+            assertThat(password.getValueFrom().getSecretKeyRef())
                     .as(service)
-                    .doesNotContainKey("value")
-                    .extractingByKey("valueFrom")
-                    .isEqualTo(
-                            Map.of(
-                                    "secretKeyRef",
-                                    Map.of(
-                                            "name",
-                                            "redis-credentials",
-                                            "key",
-                                            user.substring("tessera-".length()) + "-password")));
+                    .extracting(SecretKeySelector::getName, SecretKeySelector::getKey)
+                    .containsExactly(
+                            "redis-credentials", user.substring("tessera-".length()) + "-password");
         }
-        Map<String, Object> redis = ofKind("StatefulSet").get(0);
-        Map<String, Object> container =
-                list(map(map(map(redis, "spec"), "template"), "spec"), "containers").get(0);
-        @SuppressWarnings("unchecked")
-        List<String> args = (List<String>) container.get("args");
-        assertThat(String.join("\n", args))
+        Container redis =
+                named(StatefulSet.class, "redis")
+                        .getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getContainers()
+                        .get(0);
+        assertThat(String.join("\n", redis.getArgs()))
                 .contains("user default off", "--port 0 --tls-port 6379", "--aclfile");
     }
 
-    private List<String> names(String kind) {
-        return ofKind(kind).stream().map(DeploymentManifestsTest::name).toList();
+    private <T extends HasMetadata> List<T> all(Class<T> model) {
+        return manifests.stream().filter(model::isInstance).map(model::cast).toList();
     }
 
-    private List<Map<String, Object>> ofKind(String kind) {
-        return manifests.stream().filter(m -> kind.equals(m.get("kind"))).toList();
+    private <T extends HasMetadata> T named(Class<T> model, String name) {
+        return all(model).stream()
+                .filter(manifest -> manifest.getMetadata().getName().equals(name))
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no " + model.getSimpleName() + " " + name));
     }
 
-    private static String name(Map<String, Object> manifest) {
-        return (String) map(manifest, "metadata").get("name");
+    private List<String> names(Class<? extends HasMetadata> model) {
+        return all(model).stream().map(manifest -> manifest.getMetadata().getName()).toList();
     }
 
-    @SuppressWarnings("unchecked")
-    private static Map<String, Object> map(Map<String, Object> parent, String key) {
-        return (Map<String, Object>) parent.get(key);
+    private Deployment deployment(String name) {
+        return named(Deployment.class, name);
     }
 
-    @SuppressWarnings("unchecked")
-    private static List<Map<String, Object>> list(Map<String, Object> parent, String key) {
-        return (List<Map<String, Object>>) parent.get(key);
+    private static PodSpec pod(Deployment deployment) {
+        return deployment.getSpec().getTemplate().getSpec();
     }
 
-    @SuppressWarnings("unchecked")
-    private static List<Map<String, Object>> load() {
-        List<Map<String, Object>> manifests = new ArrayList<>();
-        try (var files = Files.list(K8S)) {
-            for (Path file : files.filter(f -> f.toString().endsWith(".yaml")).sorted().toList()) {
-                try (Reader reader = Files.newBufferedReader(file)) {
-                    for (Object document : new Yaml().loadAll(reader)) {
-                        if (document != null) {
-                            manifests.add((Map<String, Object>) document);
-                        }
-                    }
-                }
-            }
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-        return manifests;
+    private static Container container(Deployment deployment) {
+        return pod(deployment).getContainers().get(0);
+    }
+
+    /** The container's environment variables by name. */
+    private static Map<String, EnvVar> env(Container container) {
+        return container.getEnv().stream()
+                .collect(Collectors.toMap(EnvVar::getName, variable -> variable));
+    }
+
+    /** The container's environment variables that have a plain value, by name. */
+    private static Map<String, String> values(Container container) {
+        return container.getEnv().stream()
+                .filter(variable -> variable.getValue() != null)
+                .collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue));
+    }
+
+    private static int containerPort(Container container, String name) {
+        return container.getPorts().stream()
+                .filter(port -> name.equals(port.getName()))
+                .map(ContainerPort::getContainerPort)
+                .findFirst()
+                .orElseThrow(() -> new AssertionError("no port named " + name));
     }
 }
