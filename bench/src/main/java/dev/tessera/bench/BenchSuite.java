@@ -131,7 +131,7 @@ public final class BenchSuite {
                                                         benchSpec,
                                                         pipeline.readerUrl(),
                                                         pipeline.readerToken(),
-                                                        infra.redis().port())
+                                                        infra.redis())
                                                 .run());
                     }
                     if (sections.contains("gateway")) {

@@ -29,6 +29,17 @@ public record Figure(
         return new Figure(section, name, value, unit, null, "", "", null, "");
     }
 
+    /** A figure beside a baseline, with no target: how far apart they are. */
+    public static Figure compared(
+            String section,
+            String name,
+            double value,
+            String unit,
+            double baseline,
+            String baselineName) {
+        return new Figure(section, name, value, unit, baseline, baselineName, "", null, "");
+    }
+
     /** The figure over its baseline, or null without one. */
     public Double ratio() {
         return baseline == null || baseline == 0 ? null : value / baseline;

@@ -5,6 +5,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Semaphore;
@@ -17,7 +18,8 @@ import org.HdrHistogram.Recorder;
 
 /**
  * HTTP load on loopback, open or closed loop, with latencies in an HdrHistogram (microseconds).
- * Every answer must be a 2xx; others are counted as errors.
+ * Every answer must be a 2xx; others are counted as errors. The closed loop drives other calls too
+ * (a baseline's).
  */
 final class HttpLoad implements AutoCloseable {
 
@@ -82,7 +84,7 @@ final class HttpLoad implements AutoCloseable {
             if (!outstanding.tryAcquire(60, TimeUnit.SECONDS)) {
                 throw new IllegalStateException("the server stopped answering");
             }
-            send(requests.get(), intended, recorder, completed, errors)
+            recorded(send(requests.get()), intended, recorder, completed, errors)
                     .whenComplete((ignored, failure) -> outstanding.release());
         }
         if (!outstanding.tryAcquire(MAX_OUTSTANDING, 60, TimeUnit.SECONDS)) {
@@ -98,6 +100,16 @@ final class HttpLoad implements AutoCloseable {
      */
     Result closedLoop(Supplier<HttpRequest> requests, int concurrency, Duration duration)
             throws InterruptedException {
+        return closedLoopOf(() -> send(requests.get()), concurrency, duration);
+    }
+
+    /**
+     * Keeps {@code concurrency} calls of any kind in flight for {@code duration}, as {@link
+     * #closedLoop} does requests: a call that completes exceptionally counts as an error.
+     */
+    static Result closedLoopOf(
+            Supplier<CompletionStage<?>> calls, int concurrency, Duration duration)
+            throws InterruptedException {
         Recorder recorder = new Recorder(3);
         AtomicLong completed = new AtomicLong();
         AtomicLong errors = new AtomicLong();
@@ -108,7 +120,7 @@ final class HttpLoad implements AutoCloseable {
             if (!inFlight.tryAcquire(30, TimeUnit.SECONDS)) {
                 throw new IllegalStateException("the server stopped answering");
             }
-            send(requests.get(), System.nanoTime(), recorder, completed, errors)
+            recorded(calls.get(), System.nanoTime(), recorder, completed, errors)
                     .whenComplete((ignored, failure) -> inFlight.release());
         }
         if (!inFlight.tryAcquire(concurrency, 60, TimeUnit.SECONDS)) {
@@ -118,32 +130,40 @@ final class HttpLoad implements AutoCloseable {
         return new Result(recorder.getIntervalHistogram(), completed.get(), errors.get(), seconds);
     }
 
-    /** One request; its latency is recorded from {@code sentNanos}. */
-    CompletableFuture<HttpResponse<String>> send(
-            HttpRequest request,
+    /** One request, failed unless answered with a 2xx. */
+    private CompletableFuture<HttpResponse<String>> send(HttpRequest request) {
+        return client.sendAsync(request, HttpResponse.BodyHandlers.ofString())
+                .thenApply(
+                        response -> {
+                            if (response.statusCode() / 100 != 2) {
+                                throw new IllegalStateException(
+                                        request.uri().getPath()
+                                                + " answered "
+                                                + response.statusCode()
+                                                + " "
+                                                + response.body());
+                            }
+                            return response;
+                        });
+    }
+
+    /** The call, its latency recorded from {@code sentNanos} and its outcome counted. */
+    private static CompletionStage<?> recorded(
+            CompletionStage<?> call,
             long sentNanos,
             Recorder recorder,
             AtomicLong completed,
             AtomicLong errors) {
-        return client.sendAsync(request, HttpResponse.BodyHandlers.ofString())
-                .whenComplete(
-                        (response, failure) -> {
-                            long micros = (System.nanoTime() - sentNanos) / 1000;
-                            recorder.recordValue(Math.max(1, micros));
-                            if (failure == null && response.statusCode() / 100 == 2) {
-                                completed.incrementAndGet();
-                            } else if (errors.incrementAndGet() == 1) {
-                                System.out.println(
-                                        "first failed request to "
-                                                + request.uri().getPath()
-                                                + ": "
-                                                + (failure != null
-                                                        ? failure
-                                                        : response.statusCode()
-                                                                + " "
-                                                                + response.body()));
-                            }
-                        });
+        return call.whenComplete(
+                (ignored, failure) -> {
+                    long micros = (System.nanoTime() - sentNanos) / 1000;
+                    recorder.recordValue(Math.max(1, micros));
+                    if (failure == null) {
+                        completed.incrementAndGet();
+                    } else if (errors.incrementAndGet() == 1) {
+                        System.out.println("first failed call: " + failure);
+                    }
+                });
     }
 
     /** A blocking request, for set-up and probes. */

@@ -1,16 +1,21 @@
 package dev.tessera.bench;
 
+import dev.tessera.dev.RedisServer;
 import dev.tessera.spec.avro.FeatureUpdate;
 import dev.tessera.spec.model.Feature;
-import dev.tessera.spec.model.FeatureGroup;
 import dev.tessera.spec.model.FeatureSpec;
+import dev.tessera.spec.store.RedisCommand;
 import dev.tessera.spec.store.RedisLayout;
+import dev.tessera.store.BlockingRedis;
+import dev.tessera.store.RedisNode;
+import io.vertx.redis.client.RedisOptions;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
@@ -18,7 +23,8 @@ import java.util.stream.Collectors;
 /**
  * The feature-reader on loopback: 1 entity x 50 features and 100 entities x 10 features, at a fixed
  * rate (latency percentiles) and closed loop (saturation), beside redis-benchmark doing the same
- * HMGETs on the same redis-server.
+ * HMGETs on the same redis-server, and beside the same reads sent straight through the reader's
+ * Redis client (what the reader adds: HTTP, JSON, auth).
  */
 final class ReaderBench {
 
@@ -35,7 +41,7 @@ final class ReaderBench {
     private final FeatureSpec spec;
     private final String readerUrl;
     private final String bearer;
-    private final int redisPort;
+    private final RedisServer redis;
     private final int ids;
     private final List<Feature> features;
 
@@ -43,18 +49,34 @@ final class ReaderBench {
      * @param token a bearer token granting {@code read:user}
      */
     ReaderBench(
-            BenchContext context, FeatureSpec spec, String readerUrl, String token, int redisPort) {
+            BenchContext context,
+            FeatureSpec spec,
+            String readerUrl,
+            String token,
+            RedisServer redis) {
         this.context = context;
         this.spec = spec;
         this.readerUrl = readerUrl;
         this.bearer = "Bearer " + token;
-        this.redisPort = redisPort;
+        this.redis = redis;
         this.ids = context.count(10_000, 200);
         this.features = spec.group(GROUP).orElseThrow().features();
     }
 
     List<Figure> run() throws Exception {
-        store();
+        // The reader's own client settings (feature-reader's application.properties).
+        RedisOptions options =
+                new RedisOptions()
+                        .setConnectionString(redis.uri())
+                        .setMaxPoolSize(16)
+                        .setMaxPoolWaiting(4096);
+        try (BlockingRedis client = new BlockingRedis(options)) {
+            store(client);
+            return measure(client.node());
+        }
+    }
+
+    private List<Figure> measure(RedisNode client) throws Exception {
         Supplier<HttpRequest> single = this::single;
         Supplier<HttpRequest> batch = this::batch;
         check(single.get(), "\"PRESENT\"");
@@ -79,6 +101,8 @@ final class ReaderBench {
         figures.add(Figure.info(SECTION, manyName + ", p99.9", many.millis(99.9), "ms"));
         errorsOf(many, manyName, figures);
 
+        String oneSaturatedName =
+                "saturation, 1 entity x 50 features, " + SINGLE_CONCURRENCY + " in flight";
         HttpLoad.Result oneSaturated =
                 context.http().closedLoop(single, SINGLE_CONCURRENCY, context.seconds(10));
         double rawOne =
@@ -86,12 +110,28 @@ final class ReaderBench {
         figures.add(
                 Targets.ratioAtLeast(
                         SECTION,
-                        "saturation, 1 entity x 50 features, " + SINGLE_CONCURRENCY + " in flight",
+                        oneSaturatedName,
                         oneSaturated.perSecond(),
                         "req/s",
                         rawOne,
                         "redis-benchmark HMGET of 150 fields, -c " + SINGLE_CONCURRENCY,
                         0.5));
+        figures.add(
+                beside(
+                        oneSaturatedName,
+                        oneSaturated,
+                        client,
+                        () -> List.of(read(features)),
+                        SINGLE_CONCURRENCY,
+                        "1 HMGET of 150 fields"));
+        String manySaturatedName =
+                "saturation, "
+                        + BATCH_IDS
+                        + " entities x "
+                        + BATCH_FEATURES
+                        + " features, "
+                        + BATCH_CONCURRENCY
+                        + " in flight";
         HttpLoad.Result manySaturated =
                 context.http().closedLoop(batch, BATCH_CONCURRENCY, context.seconds(10));
         double rawMany =
@@ -104,13 +144,7 @@ final class ReaderBench {
         figures.add(
                 Targets.ratioAtLeast(
                         SECTION,
-                        "saturation, "
-                                + BATCH_IDS
-                                + " entities x "
-                                + BATCH_FEATURES
-                                + " features, "
-                                + BATCH_CONCURRENCY
-                                + " in flight",
+                        manySaturatedName,
                         manySaturated.perSecond(),
                         "req/s",
                         rawMany,
@@ -121,32 +155,66 @@ final class ReaderBench {
                                 + ", per "
                                 + BATCH_IDS,
                         0.5));
+        figures.add(
+                beside(
+                        manySaturatedName,
+                        manySaturated,
+                        client,
+                        () -> {
+                            List<RedisLayout.Read> reads = new ArrayList<>(BATCH_IDS);
+                            for (int i = 0; i < BATCH_IDS; i++) {
+                                reads.add(read(features.subList(0, BATCH_FEATURES)));
+                            }
+                            return reads;
+                        },
+                        BATCH_CONCURRENCY,
+                        BATCH_IDS + " HMGETs of 30 fields, pipelined"));
         return figures;
     }
 
-    /** Every id gets all 50 features, through the writer's own script. */
-    private void store() throws Exception {
-        FeatureGroup group = spec.group(GROUP).orElseThrow();
+    /**
+     * The reader's saturation beside the same reads (one request's, from {@code request}) sent
+     * straight through the reader's Redis client with as many in flight.
+     */
+    private Figure beside(
+            String name,
+            HttpLoad.Result reader,
+            RedisNode client,
+            Supplier<List<RedisLayout.Read>> request,
+            int concurrency,
+            String reads)
+            throws InterruptedException {
+        Supplier<CompletionStage<?>> calls = () -> client.read(request.get()).toCompletionStage();
+        HttpLoad.closedLoopOf(calls, concurrency, context.seconds(3)); // warm-up
+        HttpLoad.Result direct = HttpLoad.closedLoopOf(calls, concurrency, context.seconds(10));
+        return Figure.compared(
+                SECTION,
+                name + ", against its reads sent straight",
+                reader.perSecond(),
+                "req/s",
+                direct.perSecond(),
+                reads + " through the reader's Redis client, " + concurrency + " in flight");
+    }
+
+    /** The reads of one id's features, as the reader does them: one HMGET. */
+    private RedisLayout.Read read(List<Feature> some) {
+        return new RedisLayout.Read(
+                "user", id(ThreadLocalRandom.current().nextInt(ids)), GROUP, some, false);
+    }
+
+    /** Every id gets all 50 features, with the writer's own commands. */
+    private void store(BlockingRedis client) {
         long windowEnd = System.currentTimeMillis() - 60_000;
-        try (RespClient redis = new RespClient(redisPort)) {
-            redis.pipeline(List.of(List.of("SCRIPT", "LOAD", RedisLayout.WRITE_SCRIPT)));
-            List<List<String>> commands = new ArrayList<>();
-            for (int i = 0; i < ids; i++) {
+        for (int from = 0; from < ids; from += 1_000) {
+            List<FeatureUpdate> updates = new ArrayList<>();
+            for (int i = from; i < Math.min(ids, from + 1_000); i++) {
                 Map<String, Object> values = new LinkedHashMap<>();
                 for (Feature feature : features) {
                     values.put(feature.name(), i + 0.5);
                 }
-                FeatureUpdate update =
-                        FeatureUpdate.values("user", id(i), GROUP, windowEnd, 1, values);
-                List<String> command = new ArrayList<>(List.of("EVALSHA"));
-                command.addAll(RedisLayout.evalShaArgs(update, group));
-                commands.add(command);
-                if (commands.size() == 1_000) {
-                    redis.pipeline(commands);
-                    commands.clear();
-                }
+                updates.add(FeatureUpdate.values("user", id(i), GROUP, windowEnd, 1, values));
             }
-            redis.pipeline(commands);
+            client.send(RedisLayout.writes(spec, updates));
         }
     }
 
@@ -197,6 +265,9 @@ final class ReaderBench {
      */
     private double redisBenchmark(int clients, int pipeline, List<Feature> read, int commands)
             throws Exception {
+        RedisCommand hmget =
+                RedisLayout.reads(List.of(new RedisLayout.Read("user", id(0), GROUP, read, false)))
+                        .get(0);
         List<String> command =
                 new ArrayList<>(
                         List.of(
@@ -204,7 +275,7 @@ final class ReaderBench {
                                 "-h",
                                 "127.0.0.1",
                                 "-p",
-                                Integer.toString(redisPort),
+                                Integer.toString(redis.port()),
                                 "-c",
                                 Integer.toString(clients),
                                 "-P",
@@ -212,9 +283,10 @@ final class ReaderBench {
                                 "-n",
                                 Integer.toString(commands),
                                 "--csv",
-                                "HMGET",
-                                RedisLayout.key("user", id(0), GROUP)));
-        command.addAll(RedisLayout.readFields(read));
+                                hmget.name()));
+        for (int i = 0; i < hmget.args().size(); i++) {
+            command.add(hmget.text(i));
+        }
         return RedisBenchmarkCsv.requestsPerSecond(Processes.run(command, 300));
     }
 

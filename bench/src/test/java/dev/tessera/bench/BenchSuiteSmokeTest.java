@@ -13,6 +13,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -73,6 +75,24 @@ class BenchSuiteSmokeTest {
         assertThat(result.completed()).isPositive();
         assertThat(result.latencyMicros().getTotalCount())
                 .isEqualTo(result.completed() + result.errors());
+    }
+
+    @Test
+    void closedLoopOfAnyCallCountsTheFailedOnesAsErrors() throws Exception {
+        AtomicLong calls = new AtomicLong();
+        HttpLoad.Result result =
+                HttpLoad.closedLoopOf(
+                        () ->
+                                calls.incrementAndGet() % 2 == 0
+                                        ? CompletableFuture.completedFuture("ok")
+                                        : CompletableFuture.failedFuture(
+                                                new IllegalStateException("refused")),
+                        4,
+                        Duration.ofMillis(200));
+
+        assertThat(result.completed()).isPositive();
+        assertThat(result.errors()).isPositive();
+        assertThat(result.completed() + result.errors()).isEqualTo(calls.get());
     }
 
     @Test

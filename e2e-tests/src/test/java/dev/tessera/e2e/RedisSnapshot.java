@@ -1,5 +1,6 @@
 package dev.tessera.e2e;
 
+import dev.tessera.spec.model.Entity;
 import dev.tessera.spec.model.Feature;
 import dev.tessera.spec.model.FeatureGroup;
 import dev.tessera.spec.model.FeatureSpec;
@@ -7,26 +8,22 @@ import dev.tessera.spec.reference.StoreModel;
 import dev.tessera.spec.store.FeatureValueCodec;
 import dev.tessera.spec.store.RedisLayout;
 import dev.tessera.spec.store.StoredTile;
-import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
-import java.io.IOException;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.net.Socket;
+import dev.tessera.spec.store.StoredValue;
+import dev.tessera.store.BlockingRedis;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Predicate;
 
 /**
- * What Redis holds for a spec's features, read with plain RESP commands (KEYS, HGETALL) and put in
- * the terms of {@link StoreModel}, so a test can compare the store with the reference: windowed
- * values as {@code value@eventTime@version} strings and tiles as {@link StoreModel.Tile}s, both
- * keyed {@code entityId|group|feature or tile start}.
+ * What Redis holds for a spec's features, found with {@link RedisLayout#keysOf} and read with the
+ * reader's own commands and parsers, put in the terms of {@link StoreModel}, so a test can compare
+ * the store with the reference: windowed values as {@code value@eventTime@version} strings and
+ * tiles as {@link StoreModel.Tile}s, both keyed {@code entityId|group|feature or tile start}.
  */
 record RedisSnapshot(Map<String, String> values, Map<String, StoreModel.Tile> tiles) {
 
@@ -35,29 +32,44 @@ record RedisSnapshot(Map<String, String> values, Map<String, StoreModel.Tile> ti
             String host, int port, FeatureSpec spec, Predicate<String> entityIds) {
         Map<String, String> values = new TreeMap<>();
         Map<String, StoreModel.Tile> tiles = new TreeMap<>();
-        try (Resp redis = new Resp(new Socket(host, port))) {
-            for (FeatureGroup group : spec.groups()) {
-                String prefix = RedisLayout.key(group.entity().name(), "", group.name());
-                String pattern = prefix.substring(0, prefix.indexOf('{')) + "*";
-                for (byte[] key : redis.array("KEYS", pattern)) {
-                    String name = new String(key, StandardCharsets.UTF_8);
-                    String entityId = name.substring(name.indexOf('{') + 1, name.indexOf("}:"));
-                    if (!entityIds.test(entityId)) {
-                        continue;
-                    }
-                    if (name.equals(
-                            RedisLayout.key(group.entity().name(), entityId, group.name()))) {
-                        readValues(redis.hash(name), entityId, group, values);
-                    } else if (name.equals(
-                            RedisLayout.tilesKey(group.entity().name(), entityId, group.name()))) {
-                        readTiles(redis.hash(name), entityId, group, tiles);
-                    }
+        try (BlockingRedis redis = BlockingRedis.connect("redis://" + host + ":" + port)) {
+            List<RedisLayout.Read> reads = new ArrayList<>();
+            for (Entity entity : spec.entities()) {
+                // A group's two hashes make one read; groups the spec no longer has are skipped.
+                Set<RedisLayout.Read> ofEntity = new LinkedHashSet<>();
+                for (byte[] key :
+                        redis.send(List.of(RedisLayout.keysOf(entity.name()))).get(0).elements()) {
+                    RedisLayout.parseKey(new String(key, StandardCharsets.UTF_8))
+                            .filter(found -> entityIds.test(found.entityId()))
+                            .ifPresent(
+                                    found ->
+                                            spec.group(found.group())
+                                                    .ifPresent(
+                                                            group ->
+                                                                    ofEntity.add(
+                                                                            read(found, group))));
                 }
+                reads.addAll(ofEntity);
             }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read Redis at " + host + ":" + port, e);
+            List<RedisLayout.Stored> stored = redis.read(reads);
+            for (int r = 0; r < reads.size(); r++) {
+                FeatureGroup group = spec.group(reads.get(r).group()).orElseThrow();
+                String entityId = reads.get(r).entityId();
+                readValues(stored.get(r).values(), entityId, group, values);
+                readTiles(stored.get(r).tiles(), entityId, group, tiles);
+            }
         }
         return new RedisSnapshot(values, tiles);
+    }
+
+    /** All that is stored for a key's entity id and group: both of its hashes. */
+    private static RedisLayout.Read read(RedisLayout.Key key, FeatureGroup group) {
+        return new RedisLayout.Read(
+                key.entity(),
+                key.entityId(),
+                group.name(),
+                group.windowedFeatures(),
+                !group.rollingFeatures().isEmpty());
     }
 
     /** The values and tiles whose keys pass. */
@@ -108,30 +120,35 @@ record RedisSnapshot(Map<String, String> values, Map<String, StoreModel.Tile> ti
     }
 
     private static void readValues(
-            Map<String, byte[]> hash,
+            List<StoredValue> stored,
             String entityId,
             FeatureGroup group,
             Map<String, String> values) {
-        for (Feature feature : group.windowedFeatures()) {
-            byte[] time = hash.get(feature.name() + "@t");
-            if (time != null) {
-                byte[] value = hash.get(feature.name());
+        for (int f = 0; f < stored.size(); f++) {
+            StoredValue value = stored.get(f);
+            if (value != null) {
                 values.put(
-                        entityId + "|" + group.name() + "|" + feature.name(),
+                        entityId
+                                + "|"
+                                + group.name()
+                                + "|"
+                                + group.windowedFeatures().get(f).name(),
                         stored(
-                                value == null ? null : new String(value, StandardCharsets.UTF_8),
-                                Long.parseLong(new String(time, StandardCharsets.UTF_8)),
-                                Long.parseLong(text(hash.get(feature.name() + "@v")))));
+                                value.value() == null
+                                        ? null
+                                        : FeatureValueCodec.encode(value.value()),
+                                value.eventTime(),
+                                value.version()));
             }
         }
     }
 
     private static void readTiles(
-            Map<String, byte[]> hash,
+            List<StoredTile> stored,
             String entityId,
             FeatureGroup group,
             Map<String, StoreModel.Tile> tiles) {
-        for (StoredTile tile : RedisLayout.decodeTiles(hash)) {
+        for (StoredTile tile : stored) {
             Map<String, Object> results = new TreeMap<>();
             tile.partials()
                     .forEach(
@@ -144,10 +161,7 @@ record RedisSnapshot(Map<String, String> values, Map<String, StoreModel.Tile> ti
                                                     .result()));
             tiles.put(
                     entityId + "|" + group.name() + "|" + tile.start(),
-                    new StoreModel.Tile(
-                            Long.parseLong(text(hash.get(tile.start() + "@v"))),
-                            tile.newestEventTime(),
-                            results));
+                    new StoreModel.Tile(tile.version(), tile.newestEventTime(), results));
         }
     }
 
@@ -164,77 +178,5 @@ record RedisSnapshot(Map<String, String> values, Map<String, StoreModel.Tile> ti
 
     private static String entityOf(String key) {
         return key.substring(0, key.indexOf('|'));
-    }
-
-    private static String text(byte[] bytes) {
-        return new String(bytes, StandardCharsets.UTF_8);
-    }
-
-    /** Just enough of the Redis protocol for KEYS and HGETALL: bulk strings and their arrays. */
-    private static final class Resp implements AutoCloseable {
-
-        private final Socket socket;
-        private final DataInputStream in;
-        private final OutputStream out;
-
-        Resp(Socket socket) throws IOException {
-            this.socket = socket;
-            this.in = new DataInputStream(new BufferedInputStream(socket.getInputStream()));
-            this.out = socket.getOutputStream();
-        }
-
-        List<byte[]> array(String... command) throws IOException {
-            ByteArrayOutputStream request = new ByteArrayOutputStream();
-            request.writeBytes(("*" + command.length + "\r\n").getBytes(StandardCharsets.UTF_8));
-            for (String part : command) {
-                byte[] bytes = part.getBytes(StandardCharsets.UTF_8);
-                request.writeBytes(("$" + bytes.length + "\r\n").getBytes(StandardCharsets.UTF_8));
-                request.writeBytes(bytes);
-                request.writeBytes("\r\n".getBytes(StandardCharsets.UTF_8));
-            }
-            out.write(request.toByteArray());
-            out.flush();
-            String header = line();
-            if (header.charAt(0) != '*') {
-                throw new IOException("Redis answered " + header + " to " + List.of(command));
-            }
-            int count = Integer.parseInt(header.substring(1));
-            List<byte[]> elements = new ArrayList<>(count);
-            for (int i = 0; i < count; i++) {
-                String bulk = line();
-                byte[] element = new byte[Integer.parseInt(bulk.substring(1))];
-                in.readFully(element);
-                line(); // the CRLF after the bulk string
-                elements.add(element);
-            }
-            return elements;
-        }
-
-        Map<String, byte[]> hash(String key) throws IOException {
-            List<byte[]> fieldsAndValues = array("HGETALL", key);
-            Map<String, byte[]> hash = new LinkedHashMap<>();
-            for (int i = 0; i < fieldsAndValues.size(); i += 2) {
-                hash.put(text(fieldsAndValues.get(i)), fieldsAndValues.get(i + 1));
-            }
-            return hash;
-        }
-
-        private String line() throws IOException {
-            StringBuilder line = new StringBuilder();
-            int c;
-            while ((c = in.read()) != '\r') {
-                if (c < 0) {
-                    throw new IOException("Redis closed the connection");
-                }
-                line.append((char) c);
-            }
-            in.read(); // \n
-            return line.toString();
-        }
-
-        @Override
-        public void close() throws IOException {
-            socket.close();
-        }
     }
 }

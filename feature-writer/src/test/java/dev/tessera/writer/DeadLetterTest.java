@@ -16,6 +16,7 @@ import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.redis.client.Redis;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -49,6 +50,8 @@ class DeadLetterTest {
     static final String DLQ = DeadLetterHeaders.topicOf(TOPIC);
 
     @Inject RedisDataSource redis;
+    @Inject Redis client;
+    @Inject FeatureSpec spec;
 
     @TestHTTPResource(value = "/metrics", management = true)
     String metrics;
@@ -95,9 +98,10 @@ class DeadLetterTest {
         assertThat(Long.parseLong(header(second, DeadLetterHeaders.OFFSET)))
                 .isEqualTo(Long.parseLong(header(first, DeadLetterHeaders.OFFSET)) + 1);
 
-        assertThat(redis.hash(String.class).hgetall(key(before)))
-                .containsEntry("txn_count_5m", "1");
-        assertThat(redis.hash(String.class).hgetall(key(after))).containsEntry("txn_count_5m", "3");
+        assertThat(StoredFeatures.read(client, spec, before, GROUP).value("txn_count_5m"))
+                .isEqualTo(1L);
+        assertThat(StoredFeatures.read(client, spec, after, GROUP).value("txn_count_5m"))
+                .isEqualTo(3L);
         assertThat(redis.value(String.class).get(key(wrongType))).isEqualTo("not a hash");
         given().get(metrics)
                 .then()

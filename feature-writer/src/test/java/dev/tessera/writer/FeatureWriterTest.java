@@ -1,6 +1,7 @@
 package dev.tessera.writer;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 import dev.tessera.dev.TesseraTestResources;
@@ -10,13 +11,17 @@ import dev.tessera.spec.avro.AvroSchemas;
 import dev.tessera.spec.avro.FeatureUpdate;
 import dev.tessera.spec.model.FeatureSpec;
 import dev.tessera.spec.store.RedisLayout;
+import dev.tessera.spec.store.StoredTile;
+import dev.tessera.spec.store.StoredValue;
 import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
+import io.vertx.redis.client.Redis;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import org.apache.avro.generic.GenericRecord;
@@ -34,9 +39,12 @@ import org.junit.jupiter.api.Test;
 class FeatureWriterTest {
 
     static final String GROUP = "user_transactions_5m";
+    static final String TILE_GROUP = "user_transactions_1h";
     static KafkaProducer<String, GenericRecord> producer;
 
     @Inject RedisDataSource redis;
+    @Inject Redis client;
+    @Inject FeatureSpec spec;
 
     @BeforeAll
     static void startProducer() {
@@ -65,11 +73,10 @@ class FeatureWriterTest {
         String user = unique();
         send(user, 1_000, 3L, 30.0);
 
-        Map<String, String> stored = awaitStored(user, "txn_count_5m@t", "1000");
-        assertThat(stored)
-                .containsEntry("txn_count_5m", "3")
-                .containsEntry("txn_amount_sum_5m", "30.0")
-                .containsEntry("txn_amount_sum_5m@t", "1000");
+        StoredFeatures stored = awaitStored(user, 3L);
+        assertThat(stored.values())
+                .containsEntry("txn_count_5m", new StoredValue(3L, 1_000, 3))
+                .containsEntry("txn_amount_sum_5m", new StoredValue(30.0, 1_000, 3));
         long ttl = redis.key().pttl(key(user));
         assertThat(ttl).isPositive().isLessThanOrEqualTo(Duration.ofDays(1).toMillis());
     }
@@ -84,11 +91,10 @@ class FeatureWriterTest {
         send(marker, 1_000, 1L, 1.0);
 
         // The topic has one partition: once the marker is written, so is everything sent before it.
-        awaitStored(marker, "txn_count_5m", "1");
-        assertThat(redis.hash(String.class).hgetall(key(user)))
-                .containsEntry("txn_count_5m", "5")
-                .containsEntry("txn_amount_sum_5m", "50.0")
-                .containsEntry("txn_count_5m@t", "2000");
+        awaitStored(marker, 1L);
+        assertThat(stored(user).values())
+                .containsEntry("txn_count_5m", new StoredValue(5L, 2_000, 5))
+                .containsEntry("txn_amount_sum_5m", new StoredValue(50.0, 2_000, 5));
     }
 
     @Test
@@ -97,16 +103,15 @@ class FeatureWriterTest {
         send(user, 3_000, 2L, 20.0);
         send(user, 3_000, 3L, 35.0); // the same window, one late event more
 
-        awaitStored(user, "txn_count_5m", "3");
-        assertThat(redis.hash(String.class).hgetall(key(user)))
-                .containsEntry("txn_amount_sum_5m", "35.0")
-                .containsEntry("txn_count_5m@v", "3");
+        awaitStored(user, 3L);
+        assertThat(stored(user).values())
+                .containsEntry("txn_amount_sum_5m", new StoredValue(35.0, 3_000, 3));
     }
 
     @Test
     void storesTilesByVersionAndDropsTilesNoReadCanReach() {
         String user = unique();
-        String tiles = RedisLayout.tilesKey("user", user, "user_transactions_1h");
+        String tiles = RedisLayout.tilesKey("user", user, TILE_GROUP);
         long minute = 60_000;
         sendTile(user, 10 * minute, 2);
         sendTile(user, 10 * minute, 1); // an older state of the same tile
@@ -114,16 +119,14 @@ class FeatureWriterTest {
         // 61 minutes on, the tile at 10 minutes is beyond the hour plus one tile; 11 is not.
         sendTile(user, 71 * minute, 1);
 
-        Map<String, String> stored =
+        List<StoredTile> stored =
                 await().atMost(Duration.ofSeconds(30))
                         .until(
-                                () -> redis.hash(String.class).hgetall(tiles),
-                                hash -> hash.containsKey(Long.toString(71 * minute)));
+                                () -> StoredFeatures.read(client, spec, user, TILE_GROUP).tiles(),
+                                found -> found.stream().anyMatch(t -> t.start() == 71 * minute));
         assertThat(stored)
-                .containsEntry("@newest", Long.toString(71 * minute))
-                .doesNotContainKey(Long.toString(10 * minute))
-                .containsKey(Long.toString(11 * minute))
-                .containsEntry(11 * minute + "@v", "1");
+                .extracting(StoredTile::start, StoredTile::version)
+                .containsExactlyInAnyOrder(tuple(11 * minute, 1L), tuple(71 * minute, 1L));
         assertThat(redis.key().pttl(tiles)).isPositive();
     }
 
@@ -133,23 +136,29 @@ class FeatureWriterTest {
         String before = unique();
         String user = unique();
         send(before, 6_000, 6L, 60.0);
-        awaitStored(before, "txn_count_5m", "6");
+        awaitStored(before, 6L);
         TesseraTestResources.redis().stop();
         try {
             send(user, 7_000, 7L, 70.0);
         } finally {
             TesseraTestResources.redis().start();
         }
-        awaitStored(user, "txn_count_5m", "7");
-        assertThat(redis.hash(String.class).hgetall(key(before)))
-                .containsEntry("txn_count_5m", "6");
+        awaitStored(user, 7L);
+        assertThat(stored(before).value("txn_count_5m")).isEqualTo(6L);
     }
 
-    private Map<String, String> awaitStored(String user, String field, String value) {
+    /** What is stored for the user once its txn_count_5m is {@code count}. */
+    private StoredFeatures awaitStored(String user, long count) {
         return await().atMost(Duration.ofSeconds(30))
                 .until(
-                        () -> redis.hash(String.class).hgetall(key(user)),
-                        stored -> value.equals(stored.get(field)));
+                        () -> stored(user),
+                        stored ->
+                                stored.value("txn_count_5m") != null
+                                        && stored.value("txn_count_5m").equals(count));
+    }
+
+    private StoredFeatures stored(String user) {
+        return StoredFeatures.read(client, spec, user, GROUP);
     }
 
     private static void send(String user, long eventTime, long count, double sum) {
@@ -171,7 +180,7 @@ class FeatureWriterTest {
                 FeatureUpdate.tile(
                         "user",
                         user,
-                        "user_transactions_1h",
+                        TILE_GROUP,
                         start,
                         events,
                         new FeatureUpdate.Tile(start, partials)));

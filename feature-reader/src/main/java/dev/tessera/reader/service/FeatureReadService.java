@@ -7,6 +7,7 @@ import dev.tessera.spec.model.Entity;
 import dev.tessera.spec.model.Feature;
 import dev.tessera.spec.model.FeatureGroup;
 import dev.tessera.spec.model.FeatureSpec;
+import dev.tessera.spec.store.RedisLayout;
 import dev.tessera.spec.store.StoredTile;
 import dev.tessera.spec.store.StoredValue;
 import dev.tessera.spec.store.TileMerger;
@@ -72,12 +73,12 @@ public class FeatureReadService {
         Map<String, List<Feature>> byGroup = new LinkedHashMap<>();
         features.forEach(f -> byGroup.computeIfAbsent(f.group(), g -> new ArrayList<>()).add(f));
 
-        List<FeatureStore.Read> reads = new ArrayList<>(ids.size() * byGroup.size());
+        List<RedisLayout.Read> reads = new ArrayList<>(ids.size() * byGroup.size());
         for (String id : ids) {
             byGroup.forEach(
                     (group, fs) ->
                             reads.add(
-                                    new FeatureStore.Read(
+                                    new RedisLayout.Read(
                                             entity.name(),
                                             id,
                                             group,
@@ -94,8 +95,8 @@ public class FeatureReadService {
             Entity entity,
             List<String> ids,
             List<Feature> features,
-            List<FeatureStore.Read> reads,
-            List<FeatureStore.Stored> stored) {
+            List<RedisLayout.Read> reads,
+            List<RedisLayout.Stored> stored) {
         long now = clock.millis();
         int groupsPerId = reads.size() / ids.size();
         List<EntityFeatures> answers = new ArrayList<>(ids.size());
@@ -103,8 +104,8 @@ public class FeatureReadService {
             Map<Feature, FeatureValue> found = new HashMap<>();
             for (int g = 0; g < groupsPerId; g++) {
                 int r = i * groupsPerId + g;
-                FeatureStore.Read read = reads.get(r);
-                FeatureStore.Stored values = stored.get(r);
+                RedisLayout.Read read = reads.get(r);
+                RedisLayout.Stored values = stored.get(r);
                 for (int f = 0; f < read.windowed().size(); f++) {
                     Feature feature = read.windowed().get(f);
                     found.put(feature, value(feature, values.values().get(f), now));
@@ -138,21 +139,21 @@ public class FeatureReadService {
         }
         long newest = tiles.stream().mapToLong(StoredTile::newestEventTime).max().orElseThrow();
         Object value = TileMerger.valueAsOf(feature, group.tile(), tiles, now);
-        return value(feature, new StoredValue(value, newest), now);
+        return value(feature, value, newest, now);
     }
 
     private static FeatureValue value(Feature feature, StoredValue stored, long now) {
-        if (stored == null) {
-            return FeatureValue.MISSING;
-        }
-        long age = now - stored.eventTime();
+        return stored == null
+                ? FeatureValue.MISSING
+                : value(feature, stored.value(), stored.eventTime(), now);
+    }
+
+    private static FeatureValue value(Feature feature, Object value, long eventTime, long now) {
+        long age = now - eventTime;
         FeatureStatus status =
                 age > feature.staleAfter().toMillis() ? FeatureStatus.STALE : FeatureStatus.PRESENT;
         return new FeatureValue(
-                feature.serve(stored.value(), now),
-                status,
-                Instant.ofEpochMilli(stored.eventTime()),
-                age);
+                feature.serve(value, now), status, Instant.ofEpochMilli(eventTime), age);
     }
 
     private List<Feature> resolve(Entity entity, List<String> names) {

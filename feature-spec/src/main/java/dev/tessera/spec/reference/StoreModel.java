@@ -78,6 +78,7 @@ public final class StoreModel {
                 new StoredTile(
                         update.tile().start(),
                         update.eventTime(),
+                        update.version(),
                         new LinkedHashMap<>(update.tile().partials())));
     }
 

@@ -3,6 +3,7 @@ package dev.tessera.spec.store;
 import dev.tessera.spec.avro.FeatureUpdate;
 import dev.tessera.spec.model.Feature;
 import dev.tessera.spec.model.FeatureGroup;
+import dev.tessera.spec.model.FeatureSpec;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
@@ -17,10 +18,12 @@ import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * Where features live in Redis. The writer and the reader both use this class; neither knows the
- * layout itself.
+ * Where features live in Redis, and every command that writes or reads them, built here as data
+ * ({@link RedisCommand}) and parsed back here: the writer, the reader, their tests, the benchmark
+ * and the end-to-end tests only send them, so a change of the layout is one edit of this class.
  *
  * <p>Windowed features (tumbling, sliding, session): one hash per entity id and feature group,
  * {@code tsr:<entity>:{<id>}:<group>}, with field {@code <feature>} holding the encoded value
@@ -39,9 +42,11 @@ public final class RedisLayout {
 
     private static final String PREFIX = "tsr:";
     private static final String TILES_SUFFIX = ":tiles";
+    private static final String EVENT_TIME_SUFFIX = "@t";
+    private static final String VERSION_SUFFIX = "@v";
 
-    /** Stands for a null value in {@link #writeArgs}; never a legal encoded value. */
-    static final String NULL_ARG = "\u0000";
+    /** Stands for a null value in {@link #write}; never a legal encoded value. */
+    private static final String NULL_ARG = "\u0000";
 
     /**
      * Writes windowed values atomically and monotonically: a feature is written only when the
@@ -50,7 +55,7 @@ public final class RedisLayout {
      * hash; ARGV = event time, version, ttl millis, then feature/value pairs. Returns the number of
      * features written.
      */
-    public static final String WRITE_SCRIPT =
+    private static final String WRITE_SCRIPT =
             """
             local t = tonumber(ARGV[1])
             local v = tonumber(ARGV[2])
@@ -80,7 +85,7 @@ public final class RedisLayout {
      * tile, deletes tiles no read can reach any more. KEYS[1] = tiles hash; ARGV = tile start,
      * version, ttl millis, retention millis, tile. Returns 1 when written.
      */
-    public static final String WRITE_TILE_SCRIPT =
+    private static final String WRITE_TILE_SCRIPT =
             """
             local start = tonumber(ARGV[1])
             local stored = tonumber(redis.call('HGET', KEYS[1], ARGV[1] .. '@v'))
@@ -103,11 +108,24 @@ public final class RedisLayout {
             return 1
             """;
 
-    /** The SHA-1 Redis knows {@link #WRITE_SCRIPT} by, for EVALSHA. */
-    public static final String WRITE_SCRIPT_SHA = sha1(WRITE_SCRIPT);
+    private static final String WRITE_SCRIPT_SHA = sha1(WRITE_SCRIPT);
+    private static final String WRITE_TILE_SCRIPT_SHA = sha1(WRITE_TILE_SCRIPT);
 
-    /** The SHA-1 Redis knows {@link #WRITE_TILE_SCRIPT} by, for EVALSHA. */
-    public static final String WRITE_TILE_SCRIPT_SHA = sha1(WRITE_TILE_SCRIPT);
+    /**
+     * What to read of one entity id and feature group: some windowed features (one HMGET) and, when
+     * {@code tiles}, the tiles of its rolling features (one HGETALL).
+     */
+    public record Read(
+            String entity, String entityId, String group, List<Feature> windowed, boolean tiles) {}
+
+    /**
+     * What was stored for a {@link Read}: one value per windowed feature (null where nothing is
+     * stored), and the tiles (empty when none, or not asked for).
+     */
+    public record Stored(List<StoredValue> values, List<StoredTile> tiles) {}
+
+    /** What a key of the layout names: the hash of an entity id's group, or of its tiles. */
+    public record Key(String entity, String entityId, String group, boolean tiles) {}
 
     private RedisLayout() {}
 
@@ -121,37 +139,159 @@ public final class RedisLayout {
         return key(entity, entityId, group) + TILES_SUFFIX;
     }
 
-    /** The script, key and arguments that store an update: {@code EVALSHA sha 1 key args...}. */
-    public static List<String> evalShaArgs(FeatureUpdate update, FeatureGroup group) {
-        List<String> args = new ArrayList<>();
-        if (update.tile() == null) {
-            args.add(WRITE_SCRIPT_SHA);
-            args.add("1");
-            args.add(key(update.entity(), update.entityId(), update.group()));
-            args.add(Long.toString(update.eventTime()));
-            args.add(Long.toString(update.version()));
-            args.add(Long.toString(group.ttl().toMillis()));
-            for (Map.Entry<String, Object> e : update.values().entrySet()) {
-                args.add(e.getKey());
-                args.add(e.getValue() == null ? NULL_ARG : FeatureValueCodec.encode(e.getValue()));
-            }
-        } else {
-            args.add(WRITE_TILE_SCRIPT_SHA);
-            args.add("1");
-            args.add(tilesKey(update.entity(), update.entityId(), update.group()));
-            args.add(Long.toString(update.tile().start()));
-            args.add(Long.toString(update.version()));
-            args.add(Long.toString(group.ttl().toMillis()));
-            args.add(Long.toString(group.tileRetention().toMillis()));
+    /**
+     * What {@code key} names; empty when it is no key of the layout. The entity id may hold any
+     * character: entity and group names cannot hold ':', '{' or '}'.
+     */
+    public static Optional<Key> parseKey(String key) {
+        int open = key.indexOf(":{", PREFIX.length());
+        int close = key.lastIndexOf("}:");
+        if (!key.startsWith(PREFIX) || open < 0 || close < open + 2) {
+            return Optional.empty();
         }
-        return args;
+        String entity = key.substring(PREFIX.length(), open);
+        String entityId = key.substring(open + 2, close);
+        String group = key.substring(close + 2);
+        boolean tiles = group.endsWith(TILES_SUFFIX);
+        if (tiles) {
+            group = group.substring(0, group.length() - TILES_SUFFIX.length());
+        }
+        if (entity.isEmpty() || group.isEmpty() || group.indexOf(':') >= 0) {
+            return Optional.empty();
+        }
+        return Optional.of(new Key(entity, entityId, group, tiles));
     }
 
     /**
-     * The tile blob of a tile update, the last argument of its {@link #evalShaArgs} (binary, so
-     * kept apart from the string arguments).
+     * {@code KEYS} of every hash of one entity, both kinds: for tests and tools only, since it
+     * walks the whole key space.
      */
-    public static byte[] encodeTile(FeatureUpdate update) {
+    public static RedisCommand keysOf(String entity) {
+        return RedisCommand.of("KEYS", PREFIX + entity + ":*");
+    }
+
+    /** {@code SCRIPT LOAD} of each script {@link #write} calls: due on every master node. */
+    public static List<RedisCommand> loadScripts() {
+        return List.of(
+                RedisCommand.of("SCRIPT", "LOAD", WRITE_SCRIPT),
+                RedisCommand.of("SCRIPT", "LOAD", WRITE_TILE_SCRIPT));
+    }
+
+    /**
+     * The command that stores an update: {@code EVALSHA} of the write script with the group's hash,
+     * or of the tile script with its tiles hash and the tile. Throws when a value cannot be
+     * encoded.
+     */
+    public static RedisCommand write(FeatureUpdate update, FeatureGroup group) {
+        List<byte[]> args = new ArrayList<>();
+        String ttl = Long.toString(group.ttl().toMillis());
+        if (update.tile() == null) {
+            add(
+                    args,
+                    WRITE_SCRIPT_SHA,
+                    "1",
+                    key(update.entity(), update.entityId(), update.group()));
+            add(args, Long.toString(update.eventTime()), Long.toString(update.version()), ttl);
+            for (Map.Entry<String, Object> e : update.values().entrySet()) {
+                add(
+                        args,
+                        e.getKey(),
+                        e.getValue() == null ? NULL_ARG : FeatureValueCodec.encode(e.getValue()));
+            }
+        } else {
+            add(
+                    args,
+                    WRITE_TILE_SCRIPT_SHA,
+                    "1",
+                    tilesKey(update.entity(), update.entityId(), update.group()));
+            add(args, Long.toString(update.tile().start()), Long.toString(update.version()), ttl);
+            add(args, Long.toString(group.tileRetention().toMillis()));
+            args.add(encodeTile(update));
+        }
+        return new RedisCommand("EVALSHA", args);
+    }
+
+    /** The commands that store updates of the spec's groups, in order: see {@link #write}. */
+    public static List<RedisCommand> writes(FeatureSpec spec, List<FeatureUpdate> updates) {
+        List<RedisCommand> commands = new ArrayList<>(updates.size());
+        for (FeatureUpdate update : updates) {
+            commands.add(write(update, spec.group(update.group()).orElseThrow()));
+        }
+        return commands;
+    }
+
+    /**
+     * The commands of some reads, to send in one round trip: per read an HMGET of its windowed
+     * features' fields (three per feature), when it has any, then an HGETALL of its tiles, when
+     * asked.
+     */
+    public static List<RedisCommand> reads(List<Read> reads) {
+        List<RedisCommand> commands = new ArrayList<>(2 * reads.size());
+        for (Read read : reads) {
+            if (!read.windowed().isEmpty()) {
+                List<byte[]> args = new ArrayList<>(1 + 3 * read.windowed().size());
+                add(args, key(read.entity(), read.entityId(), read.group()));
+                for (Feature f : read.windowed()) {
+                    add(args, f.name(), f.name() + EVENT_TIME_SUFFIX, f.name() + VERSION_SUFFIX);
+                }
+                commands.add(new RedisCommand("HMGET", args));
+            }
+            if (read.tiles()) {
+                commands.add(
+                        RedisCommand.of(
+                                "HGETALL", tilesKey(read.entity(), read.entityId(), read.group())));
+            }
+        }
+        return commands;
+    }
+
+    /** What was stored for each read, from the replies to its {@link #reads} commands, in order. */
+    public static List<Stored> stored(List<Read> reads, List<? extends RedisReply> replies) {
+        List<Stored> stored = new ArrayList<>(reads.size());
+        int next = 0;
+        for (Read read : reads) {
+            List<StoredValue> values = new ArrayList<>(read.windowed().size());
+            if (!read.windowed().isEmpty()) {
+                List<byte[]> fields = replies.get(next++).elements();
+                for (int f = 0; f < read.windowed().size(); f++) {
+                    values.add(
+                            value(
+                                    read.windowed().get(f),
+                                    fields.get(3 * f),
+                                    fields.get(3 * f + 1),
+                                    fields.get(3 * f + 2)));
+                }
+            }
+            List<StoredTile> tiles = read.tiles() ? tiles(replies.get(next++).fields()) : List.of();
+            stored.add(new Stored(values, tiles));
+        }
+        return stored;
+    }
+
+    private static StoredValue value(
+            Feature feature, byte[] value, byte[] eventTime, byte[] version) {
+        if (eventTime == null) {
+            return null;
+        }
+        Object decoded = value == null ? null : FeatureValueCodec.decode(text(value), feature);
+        return new StoredValue(decoded, number(eventTime), number(version));
+    }
+
+    /** The tiles of a tiles hash, by field name; its other fields are skipped. */
+    private static List<StoredTile> tiles(Map<String, byte[]> hash) {
+        List<StoredTile> tiles = new ArrayList<>();
+        for (Map.Entry<String, byte[]> field : hash.entrySet()) {
+            String name = field.getKey();
+            if (!name.isEmpty() && name.indexOf('@') < 0) {
+                byte[] version = hash.get(name + VERSION_SUFFIX);
+                tiles.add(decodeTile(Long.parseLong(name), number(version), field.getValue()));
+            }
+        }
+        return tiles;
+    }
+
+    /** The tile blob, the last argument of a tile's {@link #write}. */
+    private static byte[] encodeTile(FeatureUpdate update) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(bytes)) {
             out.writeByte(1); // format version
@@ -168,42 +308,7 @@ public final class RedisLayout {
         return bytes.toByteArray();
     }
 
-    /** The hash fields to HMGET for some windowed features of one group, three per feature. */
-    public static List<String> readFields(List<Feature> features) {
-        List<String> fields = new ArrayList<>(3 * features.size());
-        for (Feature f : features) {
-            fields.add(f.name());
-            fields.add(f.name() + "@t");
-            fields.add(f.name() + "@v");
-        }
-        return fields;
-    }
-
-    /**
-     * Decodes the HMGET answers of one feature (see {@link #readFields}: value and event time);
-     * null when nothing is stored for it.
-     */
-    public static StoredValue decode(Feature feature, String value, String eventTime) {
-        if (eventTime == null) {
-            return null;
-        }
-        Object decoded = value == null ? null : FeatureValueCodec.decode(value, feature);
-        return new StoredValue(decoded, Long.parseLong(eventTime));
-    }
-
-    /** The tiles in an HGETALL answer of a tiles hash, by field name; other fields are skipped. */
-    public static List<StoredTile> decodeTiles(Map<String, byte[]> hash) {
-        List<StoredTile> tiles = new ArrayList<>();
-        for (Map.Entry<String, byte[]> field : hash.entrySet()) {
-            String name = field.getKey();
-            if (!name.isEmpty() && name.indexOf('@') < 0) {
-                tiles.add(decodeTile(Long.parseLong(name), field.getValue()));
-            }
-        }
-        return tiles;
-    }
-
-    private static StoredTile decodeTile(long start, byte[] blob) {
+    private static StoredTile decodeTile(long start, long version, byte[] blob) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(blob))) {
             in.readByte(); // format version
             long newest = in.readLong();
@@ -215,10 +320,24 @@ public final class RedisLayout {
                 in.readFully(partial);
                 partials.put(name, partial);
             }
-            return new StoredTile(start, newest, partials);
+            return new StoredTile(start, newest, version, partials);
         } catch (IOException e) {
             throw new UncheckedIOException("a stored tile is corrupt", e);
         }
+    }
+
+    private static void add(List<byte[]> args, String... texts) {
+        for (String text : texts) {
+            args.add(text.getBytes(StandardCharsets.UTF_8));
+        }
+    }
+
+    private static String text(byte[] bytes) {
+        return new String(bytes, StandardCharsets.UTF_8);
+    }
+
+    private static long number(byte[] bytes) {
+        return Long.parseLong(text(bytes));
     }
 
     private static String sha1(String text) {

@@ -7,6 +7,8 @@ import java.util.Map;
  *
  * @param start the tile's start, epoch millis
  * @param newestEventTime the newest event time folded into it
+ * @param version the version it was written with
  * @param partials rolling feature name to its encoded accumulator
  */
-public record StoredTile(long start, long newestEventTime, Map<String, byte[]> partials) {}
+public record StoredTile(
+        long start, long newestEventTime, long version, Map<String, byte[]> partials) {}

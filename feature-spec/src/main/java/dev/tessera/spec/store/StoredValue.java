@@ -5,5 +5,6 @@ package dev.tessera.spec.store;
  *
  * @param value the decoded value, or null when the feature's value is null
  * @param eventTime epoch millis the value is as of
+ * @param version the version it was written with (the events it aggregates)
  */
-public record StoredValue(Object value, long eventTime) {}
+public record StoredValue(Object value, long eventTime, long version) {}

@@ -2,19 +2,18 @@ package dev.tessera.writer.store;
 
 import dev.tessera.spec.avro.FeatureUpdate;
 import dev.tessera.spec.model.FeatureGroup;
+import dev.tessera.spec.store.RedisCommand;
 import dev.tessera.spec.store.RedisLayout;
+import dev.tessera.store.RedisNode;
 import io.smallrye.mutiny.Uni;
-import io.vertx.mutiny.core.buffer.Buffer;
-import io.vertx.mutiny.redis.client.Command;
-import io.vertx.mutiny.redis.client.Redis;
-import io.vertx.mutiny.redis.client.Request;
+import io.vertx.redis.client.Redis;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Writes feature updates to Redis through {@link RedisLayout}'s scripts, pipelined: a whole batch
- * is one round trip.
+ * Writes feature updates to Redis with {@link RedisLayout}'s commands, pipelined: a whole batch is
+ * one round trip ({@link RedisNode} loads the scripts when Redis lacks them).
  */
 @ApplicationScoped
 public class FeatureStore {
@@ -22,10 +21,10 @@ public class FeatureStore {
     /** One update and its feature group. */
     public record Write(FeatureUpdate update, FeatureGroup group) {}
 
-    private final Redis redis;
+    private final RedisNode redis;
 
     public FeatureStore(Redis redis) {
-        this.redis = redis;
+        this.redis = RedisNode.of(redis);
     }
 
     /**
@@ -34,39 +33,20 @@ public class FeatureStore {
      * cannot be reached or answers that it cannot serve yet (LOADING, READONLY...): worth a retry.
      */
     public Uni<Void> write(List<Write> writes) {
-        List<Request> requests = new ArrayList<>(writes.size());
+        List<RedisCommand> commands = new ArrayList<>(writes.size());
         try {
             for (Write write : writes) {
-                Request eval = Request.cmd(Command.EVALSHA);
-                RedisLayout.evalShaArgs(write.update(), write.group()).forEach(eval::arg);
-                if (write.update().tile() != null) {
-                    eval.arg(Buffer.buffer(RedisLayout.encodeTile(write.update())));
-                }
-                requests.add(eval);
+                commands.add(RedisLayout.write(write.update(), write.group()));
             }
         } catch (RuntimeException e) {
             return Uni.createFrom()
                     .failure(new UnwritableUpdateException(UnwritableUpdateException.CODEC, e));
         }
-        return redis.batch(requests)
-                .onFailure(FeatureStore::isNoScript)
-                // Redis lost its script cache (a restart): load the scripts and send the batch
-                // again; the writes are idempotent.
-                .recoverWithUni(() -> loadScripts().chain(() -> redis.batch(requests)))
+        // A supplier: every retry sends the batch again.
+        return Uni.createFrom()
+                .completionStage(() -> redis.send(commands).toCompletionStage())
                 .onFailure(e -> refusal(e) != null)
                 .transform(e -> new UnwritableUpdateException(refusal(e), e))
-                .replaceWithVoid();
-    }
-
-    private Uni<Void> loadScripts() {
-        return redis.batch(
-                        List.of(
-                                Request.cmd(Command.SCRIPT)
-                                        .arg("LOAD")
-                                        .arg(RedisLayout.WRITE_SCRIPT),
-                                Request.cmd(Command.SCRIPT)
-                                        .arg("LOAD")
-                                        .arg(RedisLayout.WRITE_TILE_SCRIPT)))
                 .replaceWithVoid();
     }
 
@@ -87,10 +67,5 @@ public class FeatureStore {
             return UnwritableUpdateException.SCRIPT_ERROR;
         }
         return null;
-    }
-
-    private static boolean isNoScript(Throwable failure) {
-        // A batch reports the first failed command as "ERR [index] NOSCRIPT ...".
-        return failure.getMessage() != null && failure.getMessage().contains("NOSCRIPT");
     }
 }
