@@ -134,7 +134,11 @@ class SchemaEvolutionEndToEndTest {
             Schema v1Schema = AvroSchemas.eventSchema(specV1.stream("transactions").get());
             produceWithApicurioSerde(pipeline, v1Schema, oldProducer);
             List<Event> clicksWithCloser = new ArrayList<>(clicks);
-            clicksWithCloser.add(click(CLOSER, System.currentTimeMillis(), "home"));
+            // Closers under several keys, so that every partition's watermark moves on, not only
+            // the one a single closer lands in (the other would wait for its idleness).
+            for (int i = 0; i < 4; i++) {
+                clicksWithCloser.add(click(CLOSER + i, System.currentTimeMillis(), "home"));
+            }
             produceInConfluentFormat(pipeline, specV2.stream("clicks").get(), clicksWithCloser);
             Event closer = transaction(CLOSER, System.currentTimeMillis(), 1.0, null, "closer");
             post(pipeline, List.of(closer));
