@@ -94,7 +94,7 @@ public final class FlinkCluster implements AutoCloseable {
      * own options.
      *
      * @param parallelism the job's default parallelism ({@code flink run -p}), or empty for the
-     *     cluster's (1)
+     *     cluster's (the machine's cores)
      * @param savepointPath the savepoint or retained checkpoint to start from ({@code -s})
      * @param allowNonRestoredState skip state of operators the job no longer has ({@code -n})
      */
@@ -490,6 +490,10 @@ public final class FlinkCluster implements AutoCloseable {
         config.put("taskmanager.host", Loopback.HOST);
         config.put("taskmanager.bind-host", Loopback.HOST);
         config.put("taskmanager.numberOfTaskSlots", Integer.toString(SLOTS_PER_TASK_MANAGER));
+        // Of a job submitted without one: a MiniCluster's, the machine's cores.
+        config.put(
+                "parallelism.default",
+                Integer.toString(Runtime.getRuntime().availableProcessors()));
         // Small processes: the machine's cores, not its memory, are what a local run lacks.
         config.put("jobmanager.memory.heap.size", "512m");
         config.put("taskmanager.memory.task.heap.size", "384m");
