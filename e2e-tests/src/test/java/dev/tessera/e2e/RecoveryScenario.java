@@ -18,6 +18,7 @@ import dev.tessera.spec.reference.Reference;
 import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
 import io.apicurio.registry.serde.config.SerdeConfig;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URISyntaxException;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
@@ -259,7 +260,9 @@ record RecoveryScenario(
             // A million events may need longer to flow through after the last kill.
             Duration timeout = RESULT_TIMEOUT.plusSeconds(events / 2_000);
             List<String> differences = awaitStore(pipeline, spec, expected, key -> true, timeout);
-            assertThat(differences).as("Redis against the reference").isEmpty();
+            assertThat(differences)
+                    .as(() -> "Redis against the reference; the job: " + jobState(pipeline))
+                    .isEmpty();
             log(started, "Redis equals the reference");
 
             List<FeatureUpdate> updates =
@@ -275,6 +278,21 @@ record RecoveryScenario(
                     updates.size(),
                     Duration.ofNanos(System.nanoTime() - started));
         }
+    }
+
+    /** The state of the job on a session cluster and its last failure, for failure messages. */
+    private String jobState(LocalPipeline pipeline) {
+        if (flink != FlinkDeployment.SESSION_CLUSTER) {
+            return "see its log";
+        }
+        FlinkCluster cluster = pipeline.flinkCluster();
+        JsonNode jobs = cluster.get("/jobs/overview").get("jobs");
+        JsonNode last = jobs.get(jobs.size() - 1);
+        return last.get("state").asText()
+                + ", last failure "
+                + cluster.get("/jobs/" + last.get("jid").asText() + "/exceptions")
+                        .at("/root-exception")
+                        .asText("none");
     }
 
     /**
@@ -653,6 +671,8 @@ record RecoveryScenario(
                                             && modified(file) > millis)) {
                         return;
                     }
+                } catch (UncheckedIOException e) {
+                    // Flink deleted a superseded checkpoint amid the walk: look again.
                 }
             }
             sleep(200_000_000L);
