@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
 # Builds Tessera and starts the whole pipeline locally on real parts: a Kafka broker, Apicurio
 # Registry, redis-server, the Flink job (MiniCluster with web UI) and the three services.
-#   ./run.sh          everything up; Ctrl-C stops every process it started
-#   ./run.sh --demo   also streams synthetic events for every stream of features.yaml
+#   ./run.sh                  everything up; Ctrl-C stops every process it started
+#   ./run.sh --demo           also streams synthetic events for every stream of features.yaml
+#   ./run.sh --flink-cluster  the job's shaded jar submitted, through Flink's REST API, to a
+#                             standalone session cluster (a JobManager, web UI on :8081, and two
+#                             TaskManagers of two slots, each its own JVM; logs in
+#                             .tessera/flink-cluster/log) instead of a MiniCluster; with --demo too
 # The Flink job checkpoints to .tessera/checkpoints and, started again, resumes from the newest
 # checkpoint or savepoint there. While it runs, from another terminal:
 #   ./run.sh --stop-with-savepoint   stops the job with a savepoint in .tessera/savepoints and

@@ -1,12 +1,6 @@
 package dev.tessera.dev;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -19,9 +13,6 @@ import java.util.Map;
  */
 public final class FlinkSavepoints {
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private static final Duration TIMEOUT = Duration.ofMinutes(2);
 
     private FlinkSavepoints() {}
@@ -31,26 +22,20 @@ public final class FlinkSavepoints {
      * targetDir}, and returns the savepoint's path once it is written.
      */
     public static String stopWithSavepoint(String flinkUrl, Path targetDir) {
-        String jobId = runningJob(flinkUrl);
+        FlinkRest flink = new FlinkRest(flinkUrl);
+        String jobId = runningJob(flink);
         JsonNode trigger =
-                send(
-                        HttpRequest.newBuilder(URI.create(flinkUrl + "/jobs/" + jobId + "/stop"))
-                                .header("Content-Type", "application/json")
-                                .POST(
-                                        HttpRequest.BodyPublishers.ofString(
-                                                json(
-                                                        Map.of(
-                                                                "targetDirectory",
-                                                                targetDir
-                                                                        .toAbsolutePath()
-                                                                        .toString(),
-                                                                "drain",
-                                                                false)))));
-        String status =
-                flinkUrl + "/jobs/" + jobId + "/savepoints/" + trigger.get("request-id").asText();
+                flink.post(
+                        "/jobs/" + jobId + "/stop",
+                        Map.of(
+                                "targetDirectory",
+                                targetDir.toAbsolutePath().toString(),
+                                "drain",
+                                false));
+        String status = "/jobs/" + jobId + "/savepoints/" + trigger.get("request-id").asText();
         long deadline = System.nanoTime() + TIMEOUT.toNanos();
         while (System.nanoTime() < deadline) {
-            JsonNode answer = send(HttpRequest.newBuilder(URI.create(status)).GET());
+            JsonNode answer = flink.get(status);
             if (answer.at("/status/id").asText().equals("COMPLETED")) {
                 JsonNode operation = answer.get("operation");
                 if (operation.has("failure-cause")) {
@@ -64,48 +49,14 @@ public final class FlinkSavepoints {
         throw new IllegalStateException("no savepoint within " + TIMEOUT.toSeconds() + " s");
     }
 
-    private static String runningJob(String flinkUrl) {
-        JsonNode overview =
-                send(HttpRequest.newBuilder(URI.create(flinkUrl + "/jobs/overview")).GET());
+    private static String runningJob(FlinkRest flink) {
+        JsonNode overview = flink.get("/jobs/overview");
         for (JsonNode job : overview.get("jobs")) {
             if (job.get("state").asText().equals("RUNNING")) {
                 return job.get("jid").asText();
             }
         }
-        throw new IllegalStateException("no running job at " + flinkUrl + ": " + overview);
-    }
-
-    private static JsonNode send(HttpRequest.Builder request) {
-        try {
-            HttpResponse<String> response =
-                    HTTP.send(
-                            request.timeout(Duration.ofSeconds(30)).build(),
-                            HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() / 100 != 2) {
-                throw new IllegalStateException(
-                        "Flink answered "
-                                + response.statusCode()
-                                + " to "
-                                + response.request().uri()
-                                + ": "
-                                + response.body());
-            }
-            return JSON.readTree(response.body());
-        } catch (IOException e) {
-            throw new IllegalStateException(
-                    "cannot reach Flink's REST API at " + request.build().uri() + ": " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted", e);
-        }
-    }
-
-    private static String json(Map<String, Object> body) {
-        try {
-            return JSON.writeValueAsString(body);
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
+        throw new IllegalStateException("no running job at " + flink.url() + ": " + overview);
     }
 
     /**

@@ -1,7 +1,6 @@
 package dev.tessera.dev;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -332,25 +331,10 @@ public final class KafkaBroker implements AutoCloseable {
                                 "-Dorg.slf4j.simpleLogger.showDateTime=true",
                                 "-Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS",
                                 "-cp",
-                                brokerClasspath(),
+                                BuildClasspath.read(CLASSPATH_RESOURCE, "dev-services"),
                                 mainClass));
         command.addAll(List.of(args));
         return command;
-    }
-
-    private static String brokerClasspath() {
-        try (InputStream in = KafkaBroker.class.getResourceAsStream(CLASSPATH_RESOURCE)) {
-            if (in == null) {
-                throw new IllegalStateException(
-                        CLASSPATH_RESOURCE
-                                + " is missing next to "
-                                + KafkaBroker.class.getName()
-                                + ": build dev-services with Maven, which writes it in generate-resources");
-            }
-            return new String(in.readAllBytes(), StandardCharsets.UTF_8).strip();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + CLASSPATH_RESOURCE, e);
-        }
     }
 
     /**

@@ -22,6 +22,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -30,6 +32,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -38,10 +41,30 @@ import org.apache.kafka.common.errors.TopicExistsException;
 /**
  * The whole pipeline on one machine, as {@code ./run.sh} and the end-to-end tests run it: {@link
  * LocalInfra} (Kafka, Redis, Apicurio Registry), the topics of {@code features.yaml}, the Flink job
- * in a local MiniCluster with its web UI, and the gateway, writer and reader from their built jars,
- * each a child process that dies with this JVM.
+ * (in a local MiniCluster with its web UI, or submitted to a {@link FlinkCluster}), and the
+ * gateway, writer and reader from their built jars, each a child process that dies with this JVM.
  */
 public final class LocalPipeline implements AutoCloseable {
+
+    /** The Flink job's entry point, in the MiniCluster's JVM and in the jar a cluster runs. */
+    static final String JOB_ENTRY_CLASS = "dev.tessera.job.JobLauncher";
+
+    /** Where the Flink job runs. */
+    public enum FlinkDeployment {
+        /** In a JVM of its own, in a MiniCluster with the web UI ({@code --local}). */
+        MINI_CLUSTER,
+        /**
+         * Its shaded jar submitted to a standalone session cluster of a JobManager and {@value
+         * #TASK_MANAGERS} TaskManagers ({@link FlinkCluster}), as to a real cluster.
+         */
+        SESSION_CLUSTER;
+
+        /**
+         * TaskManagers of the session cluster, {@value FlinkCluster#SLOTS_PER_TASK_MANAGER} slots
+         * each.
+         */
+        public static final int TASK_MANAGERS = 2;
+    }
 
     /**
      * Every port of the pipeline; 0 means a free one.
@@ -166,6 +189,7 @@ public final class LocalPipeline implements AutoCloseable {
     private final Ports ports;
     private final Endpoints endpoints;
     private final LocalInfra infra;
+    private final FlinkDeployment flinkDeployment;
     private final JwtIssuer jwt;
     private final String producerToken;
     private final String readerToken;
@@ -173,8 +197,13 @@ public final class LocalPipeline implements AutoCloseable {
     /** The running services by module name. */
     private final Map<String, ChildProcess> services = new ConcurrentHashMap<>();
 
+    /** The job's JVM on a MiniCluster. */
     private volatile ChildProcess job;
+
     private volatile Supervisor supervisor;
+
+    /** The session cluster the job is submitted to, once started. */
+    private volatile FlinkCluster flinkCluster;
 
     private LocalPipeline(
             Path root,
@@ -182,13 +211,15 @@ public final class LocalPipeline implements AutoCloseable {
             Path dataDir,
             Ports ports,
             Endpoints endpoints,
-            LocalInfra infra) {
+            LocalInfra infra,
+            FlinkDeployment flinkDeployment) {
         this.root = root.toAbsolutePath().normalize();
         this.spec = spec.toAbsolutePath().normalize();
         this.dataDir = dataDir.toAbsolutePath();
         this.ports = ports;
         this.endpoints = endpoints;
         this.infra = infra;
+        this.flinkDeployment = flinkDeployment;
         // The key pair is kept with the data, so tokens written by an earlier run stay valid.
         this.jwt = JwtIssuer.loadOrCreate(this.dataDir.resolve("jwt"));
         this.producerToken =
@@ -204,12 +235,26 @@ public final class LocalPipeline implements AutoCloseable {
      */
     public static LocalPipeline start(
             Path root, Path spec, Path dataDir, Ports ports, List<String> jobArgs) {
+        return start(root, spec, dataDir, ports, FlinkDeployment.MINI_CLUSTER, jobArgs);
+    }
+
+    /**
+     * {@link #start(Path, Path, Path, Ports, List)} with the Flink job where {@code flink} says.
+     */
+    public static LocalPipeline start(
+            Path root,
+            Path spec,
+            Path dataDir,
+            Ports ports,
+            FlinkDeployment flink,
+            List<String> jobArgs) {
         SpecParser.parse(spec); // a bad spec fails here, before anything starts
         LocalInfra infra =
                 LocalInfra.start(
                         dataDir.resolve("infra"), ports.kafka(), ports.redis(), ports.registry());
         return start(
-                new LocalPipeline(root, spec, dataDir, ports, Endpoints.of(infra), infra), jobArgs);
+                new LocalPipeline(root, spec, dataDir, ports, Endpoints.of(infra), infra, flink),
+                jobArgs);
     }
 
     /**
@@ -223,7 +268,10 @@ public final class LocalPipeline implements AutoCloseable {
             Path dataDir,
             Ports ports,
             List<String> jobArgs) {
-        return start(new LocalPipeline(root, spec, dataDir, ports, endpoints, null), jobArgs);
+        return start(
+                new LocalPipeline(
+                        root, spec, dataDir, ports, endpoints, null, FlinkDeployment.MINI_CLUSTER),
+                jobArgs);
     }
 
     private static LocalPipeline start(LocalPipeline pipeline, List<String> jobArgs) {
@@ -249,9 +297,20 @@ public final class LocalPipeline implements AutoCloseable {
         return endpoints;
     }
 
-    /** The Flink job's process, for tests that kill it. */
+    /** The Flink job's process on a MiniCluster, for tests that kill it. */
     public ChildProcess job() {
+        if (flinkDeployment != FlinkDeployment.MINI_CLUSTER) {
+            throw new IllegalStateException("the job runs on a session cluster: flinkCluster()");
+        }
         return job;
+    }
+
+    /** The session cluster the job runs on, for tests that kill its TaskManagers. */
+    public FlinkCluster flinkCluster() {
+        if (flinkCluster == null) {
+            throw new IllegalStateException("the job runs on a MiniCluster: job()");
+        }
+        return flinkCluster;
     }
 
     /**
@@ -261,6 +320,9 @@ public final class LocalPipeline implements AutoCloseable {
     public void restartJob(List<String> jobArgs) {
         if (job != null) {
             job.close();
+        }
+        if (flinkCluster != null) {
+            flinkCluster.cancelJobs();
         }
         startJob(jobArgs);
     }
@@ -339,7 +401,11 @@ public final class LocalPipeline implements AutoCloseable {
         return "http://localhost:" + ports.flinkUi();
     }
 
-    /** Where Prometheus scrapes the Flink job's metrics (its Prometheus reporter). */
+    /**
+     * Where Prometheus scrapes the Flink job's metrics (its Prometheus reporter); on a session
+     * cluster the JobManager's, each TaskManager has its own ({@link
+     * FlinkCluster.TaskManager#metricsUrl()}).
+     */
     public String flinkMetricsUrl() {
         return "http://localhost:" + ports.flinkMetrics() + "/metrics";
     }
@@ -376,6 +442,18 @@ public final class LocalPipeline implements AutoCloseable {
     }
 
     private void startJob(List<String> jobArgs) {
+        if (flinkDeployment == FlinkDeployment.SESSION_CLUSTER) {
+            if (flinkCluster == null) {
+                flinkCluster =
+                        FlinkCluster.start(
+                                dataDir.resolve("flink-cluster"),
+                                ports.flinkUi(),
+                                ports.flinkMetrics(),
+                                FlinkDeployment.TASK_MANAGERS);
+            }
+            flinkCluster.submit(clusterSubmission(jobArgs));
+            return;
+        }
         job =
                 ChildProcess.start(
                         jobCommand(jobArgs), dataDir.resolve("logs/flink-feature-job.log"));
@@ -408,31 +486,95 @@ public final class LocalPipeline implements AutoCloseable {
                         module.resolve("target/classes").toString(),
                         read(classpath).trim(),
                         read(providedClasspath).trim()));
-        command.add("dev.tessera.job.JobLauncher");
+        command.add(JOB_ENTRY_CLASS);
         command.addAll(
                 List.of(
                         "--local",
                         "--web-ui-port",
                         Integer.toString(ports.flinkUi()),
                         "--metrics-port",
-                        Integer.toString(ports.flinkMetrics()),
-                        "--spec",
-                        spec.toString(),
-                        "--bootstrap-servers",
-                        endpoints.bootstrapServers(),
-                        "--registry-url",
-                        endpoints.registryUrl(),
-                        "--checkpoint-dir",
-                        checkpointDir().toString(),
-                        "--savepoint-dir",
-                        savepointDir().toString()));
+                        Integer.toString(ports.flinkMetrics())));
+        command.addAll(jobArguments(jobArgs));
+        return command;
+    }
+
+    /**
+     * The job on the session cluster, as {@code flink run} submits it: the options {@code flink
+     * run} takes as its own go in the run request, {@code --parallelism} (its {@code -p}), {@code
+     * --savepoint} ({@code -s}) and {@code --allow-non-restored-state} ({@code -n}); the rest are
+     * the program's arguments. {@code --resume-latest} stays with the job's main(), which runs in
+     * the JobManager on this machine and finds the newest checkpoint in the same directory.
+     */
+    private FlinkCluster.Submission clusterSubmission(List<String> jobArgs) {
+        List<String> args = jobArguments(jobArgs);
+        List<String> program = new ArrayList<>();
+        OptionalInt parallelism = OptionalInt.empty();
+        Optional<String> savepoint = Optional.empty();
+        boolean allowNonRestoredState = false;
+        for (int i = 0; i < args.size(); i++) {
+            switch (args.get(i)) {
+                case "--parallelism" ->
+                        parallelism = OptionalInt.of(Integer.parseInt(args.get(++i)));
+                case "--savepoint" -> savepoint = Optional.of(args.get(++i));
+                case "--allow-non-restored-state" -> {
+                    // Also main()'s, for the checkpoint --resume-latest restores.
+                    allowNonRestoredState = true;
+                    program.add(args.get(i));
+                }
+                default -> program.add(args.get(i));
+            }
+        }
+        return new FlinkCluster.Submission(
+                jobJar(), JOB_ENTRY_CLASS, program, parallelism, savepoint, allowNonRestoredState);
+    }
+
+    /** The job's shaded jar, which {@code ./mvnw package} builds. */
+    private Path jobJar() {
+        Path target = root.resolve("flink-feature-job/target");
+        try (java.util.stream.Stream<Path> files =
+                Files.list(target)
+                        .filter(
+                                file ->
+                                        file.getFileName()
+                                                .toString()
+                                                .matches("flink-feature-job-.*\\.jar"))) {
+            List<Path> jars = files.toList();
+            if (jars.size() != 1) {
+                throw new IllegalStateException(
+                        "one flink-feature-job-*.jar expected in " + target + ", found " + jars);
+            }
+            return jars.get(0);
+        } catch (IOException e) {
+            throw new IllegalStateException(
+                    target + " is unreadable: build first (./mvnw package -DskipTests)", e);
+        }
+    }
+
+    /**
+     * The job's arguments on this pipeline, wherever it runs: its spec, Kafka, registry and state
+     * directories, then {@code jobArgs}, which override them.
+     */
+    private List<String> jobArguments(List<String> jobArgs) {
+        List<String> arguments =
+                new ArrayList<>(
+                        List.of(
+                                "--spec",
+                                spec.toString(),
+                                "--bootstrap-servers",
+                                endpoints.bootstrapServers(),
+                                "--registry-url",
+                                endpoints.registryUrl(),
+                                "--checkpoint-dir",
+                                checkpointDir().toString(),
+                                "--savepoint-dir",
+                                savepointDir().toString()));
         Map<String, String> kafkaClient = endpoints.kafkaClient("flink-feature-job");
         if (!kafkaClient.isEmpty()) {
-            command.addAll(
+            arguments.addAll(
                     List.of("--kafka-properties", secretFile("kafka-job.properties", kafkaClient)));
         }
-        command.addAll(jobArgs);
-        return command;
+        arguments.addAll(jobArgs);
+        return arguments;
     }
 
     /**
@@ -608,7 +750,7 @@ public final class LocalPipeline implements AutoCloseable {
                         + process.logTail());
     }
 
-    /** Stops the services, the job, then the infrastructure. */
+    /** Stops the services, the job (or its cluster), then the infrastructure. */
     @Override
     public void close() {
         if (supervisor != null) {
@@ -617,6 +759,9 @@ public final class LocalPipeline implements AutoCloseable {
         services.values().forEach(ChildProcess::close);
         if (job != null) {
             job.close();
+        }
+        if (flinkCluster != null) {
+            flinkCluster.close();
         }
         if (infra != null) {
             infra.close();
@@ -639,15 +784,19 @@ public final class LocalPipeline implements AutoCloseable {
                     new Supervisor.Part(
                             "The schema registry", infra.registry()::process, null, false));
         }
-        parts.add(
-                new Supervisor.Part(
-                        "The Flink job",
-                        () -> job,
-                        () -> {
-                            restartJob(RESUME_LATEST);
-                            console.println(restoredFrom(job.log()));
-                        },
-                        true));
+        if (flinkDeployment == FlinkDeployment.SESSION_CLUSTER) {
+            parts.addAll(clusterParts(console));
+        } else {
+            parts.add(
+                    new Supervisor.Part(
+                            "The Flink job",
+                            () -> job,
+                            () -> {
+                                restartJob(RESUME_LATEST);
+                                console.println(restoredFrom(job.log()));
+                            },
+                            true));
+        }
         for (String module : List.of("ingest-gateway", "feature-writer", "feature-reader")) {
             parts.add(
                     new Supervisor.Part(
@@ -658,6 +807,47 @@ public final class LocalPipeline implements AutoCloseable {
         }
         supervisor = new Supervisor(parts, console, stopAll, Clock.systemUTC()).start();
         return supervisor;
+    }
+
+    /**
+     * The session cluster's processes. A TaskManager that dies is replaced, and Flink's restart
+     * strategy restores the job from its latest checkpoint onto the new slots. The JobManager has
+     * no high availability here, so its job dies with it: a new cluster is started, and the job
+     * submitted again resumes from the latest checkpoint under the data directory.
+     */
+    private List<Supervisor.Part> clusterParts(PrintStream console) {
+        List<Supervisor.Part> parts = new ArrayList<>();
+        parts.add(
+                new Supervisor.Part(
+                        "The Flink JobManager",
+                        () -> flinkCluster.jobManager(),
+                        () -> {
+                            flinkCluster.close();
+                            flinkCluster = null;
+                            startJob(RESUME_LATEST);
+                            console.println(restoredFrom(flinkCluster.jobManager().log()));
+                        },
+                        false));
+        for (int i = 0; i < FlinkDeployment.TASK_MANAGERS; i++) {
+            int position = i;
+            parts.add(
+                    new Supervisor.Part(
+                            "Flink TaskManager " + (i + 1),
+                            () -> flinkCluster.taskManagers().get(position).process(),
+                            () ->
+                                    console.println(
+                                            "Started "
+                                                    + flinkCluster
+                                                            .replace(
+                                                                    flinkCluster
+                                                                            .taskManagers()
+                                                                            .get(position))
+                                                            .id()
+                                                    + "; Flink restores the job from its latest"
+                                                    + " checkpoint."),
+                            false));
+        }
+        return parts;
     }
 
     /** What the job's log says it restored, as a cluster's restart strategy would say. */
@@ -676,7 +866,8 @@ public final class LocalPipeline implements AutoCloseable {
      * Runs the pipeline until Ctrl-C. Options: {@code --root DIR} (default .), {@code --spec FILE}
      * (features.yaml), {@code --data DIR} (.tessera), {@code --demo} (stream synthetic events),
      * {@code --from-savepoint PATH} (the job restores that savepoint; otherwise it resumes from the
-     * newest checkpoint or savepoint under the data directory, if any).
+     * newest checkpoint or savepoint under the data directory, if any), {@code --flink-cluster}
+     * (the job's jar on a {@link FlinkDeployment#SESSION_CLUSTER} rather than a MiniCluster).
      */
     public static void main(String[] args) throws InterruptedException {
         Path root = Path.of(".");
@@ -684,12 +875,14 @@ public final class LocalPipeline implements AutoCloseable {
         Path data = Path.of(".tessera");
         boolean demo = false;
         List<String> restore = RESUME_LATEST;
+        FlinkDeployment flink = FlinkDeployment.MINI_CLUSTER;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--root" -> root = Path.of(Arguments.requireValue(args, ++i));
                 case "--spec" -> spec = Path.of(Arguments.requireValue(args, ++i));
                 case "--data" -> data = Path.of(Arguments.requireValue(args, ++i));
                 case "--demo" -> demo = true;
+                case "--flink-cluster" -> flink = FlinkDeployment.SESSION_CLUSTER;
                 case "--from-savepoint" ->
                         restore =
                                 List.of(
@@ -701,15 +894,26 @@ public final class LocalPipeline implements AutoCloseable {
                                 "unknown argument "
                                         + args[i]
                                         + "; usage: [--root DIR] [--spec FILE] [--data DIR] [--demo]"
-                                        + " [--from-savepoint PATH]");
+                                        + " [--from-savepoint PATH] [--flink-cluster]");
             }
         }
         Path specFile = spec != null ? spec : root.resolve("features.yaml");
         System.out.println(
                 "Starting Kafka, Redis, the schema registry, the Flink job and the services...");
-        LocalPipeline pipeline = start(root, specFile, data, Ports.defaults(), restore);
+        LocalPipeline pipeline = start(root, specFile, data, Ports.defaults(), flink, restore);
         Runtime.getRuntime().addShutdownHook(new Thread(pipeline::close, "tessera-shutdown"));
         pipeline.supervise(System.out, why -> System.exit(1));
+        String flinkUi = pipeline.flinkUrl();
+        String flinkMetrics = pipeline.flinkMetricsUrl();
+        if (flink == FlinkDeployment.SESSION_CLUSTER) {
+            FlinkCluster cluster = pipeline.flinkCluster();
+            flinkUi += " (session cluster, logs in " + cluster.jobManager().log().getParent() + ")";
+            flinkMetrics +=
+                    " (JobManager)"
+                            + cluster.taskManagers().stream()
+                                    .map(tm -> "\n  " + tm.id() + "    " + tm.metricsUrl())
+                                    .collect(Collectors.joining());
+        }
         System.out.printf(
                 """
 
@@ -738,7 +942,7 @@ public final class LocalPipeline implements AutoCloseable {
                 pipeline.dataDir.resolve("logs"),
                 pipeline.gatewayUrl(),
                 pipeline.readerUrl(),
-                pipeline.flinkUrl(),
+                flinkUi,
                 pipeline.endpoints.bootstrapServers(),
                 pipeline.endpoints.registryUrl(),
                 pipeline.endpoints.redisUri(),
@@ -750,7 +954,7 @@ public final class LocalPipeline implements AutoCloseable {
                 pipeline.managementUrl("ingest-gateway"),
                 pipeline.managementUrl("feature-writer"),
                 pipeline.managementUrl("feature-reader"),
-                pipeline.flinkMetricsUrl(),
+                flinkMetrics,
                 pipeline.checkpointDir(),
                 pipeline.savepointDir());
         if (demo) {

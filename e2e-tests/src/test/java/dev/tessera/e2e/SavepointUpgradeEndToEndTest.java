@@ -65,7 +65,9 @@ class SavepointUpgradeEndToEndTest {
                         LocalPipeline.Ports.free(),
                         oldJob)) {
             RecoveryScenario.log(started, "pipeline up, the job on the old spec");
-            RecoveryScenario.post(pipeline, before, Duration.ofSeconds(5));
+            int warmUp = RecoveryScenario.postWarmUp(pipeline, before);
+            RecoveryScenario.post(
+                    pipeline, before.subList(warmUp, before.size()), Duration.ofSeconds(5));
             RecoveryScenario.awaitCheckpointAfter(
                     pipeline.checkpointDir(), System.currentTimeMillis());
             String savepoint =

@@ -75,6 +75,62 @@ class SupervisionEndToEndTest {
         }
     }
 
+    /**
+     * {@code ./run.sh --flink-cluster}: a TaskManager killed with {@code kill -9} is replaced and
+     * Flink restores the job onto it; a JobManager killed takes its job along (no high availability
+     * here), so a new cluster starts and the job resubmitted resumes from the latest checkpoint.
+     */
+    @Test
+    void onASessionClusterALostTaskManagerIsReplacedAndALostJobManagerResumesTheJob()
+            throws Exception {
+        ByteArrayOutputStream output = new ByteArrayOutputStream();
+        PrintStream console = new PrintStream(output, true, StandardCharsets.UTF_8);
+        List<String> stops = new CopyOnWriteArrayList<>();
+        try (LocalPipeline pipeline =
+                LocalPipeline.start(
+                        PipelineEndToEndTest.ROOT,
+                        PipelineEndToEndTest.ROOT.resolve("features.yaml"),
+                        dataDir,
+                        LocalPipeline.Ports.free(),
+                        LocalPipeline.FlinkDeployment.SESSION_CLUSTER,
+                        List.of("--checkpoint-interval", "1s"))) {
+            pipeline.supervise(console, stops::add);
+            PipelineClient client = new PipelineClient(pipeline);
+            long time = System.currentTimeMillis() - 2_000;
+            post(client, PipelineClient.transaction("u1", time, 10.5));
+            post(client, PipelineClient.transaction("u1", time, 20.0));
+            await("the first two events served", () -> rollingSum(client) == 30.5);
+            RecoveryScenario.awaitCheckpointAfter(
+                    pipeline.checkpointDir(), System.currentTimeMillis());
+
+            pipeline.flinkCluster().taskManagers().get(0).process().kill9();
+            await(
+                    "a TaskManager started in place of the lost one",
+                    () ->
+                            output.toString(StandardCharsets.UTF_8)
+                                    .contains("Started taskmanager-3"));
+            post(client, PipelineClient.transaction("u1", time, 5.25));
+            await(
+                    "the tile continued after the TaskManager loss",
+                    () -> rollingSum(client) == 35.75);
+            RecoveryScenario.awaitCheckpointAfter(
+                    pipeline.checkpointDir(), System.currentTimeMillis());
+
+            pipeline.flinkCluster().jobManager().kill9();
+            await(
+                    "the job resubmitted to a new cluster",
+                    () ->
+                            output.toString(StandardCharsets.UTF_8)
+                                    .contains("The Flink JobManager is running again."));
+            assertThat(output.toString(StandardCharsets.UTF_8))
+                    .contains("The Flink JobManager exited with status 137 (killed by signal 9)")
+                    .contains("The Flink job resumed: Restoring the job's state from");
+            post(client, PipelineClient.transaction("u1", time, 1.0));
+            await("the tile continued on the new cluster", () -> rollingSum(client) == 36.75);
+            assertThat(stops).isEmpty();
+        }
+    }
+
     private static void post(PipelineClient client, String event) {
         assertThat(client.post("transactions", event).statusCode()).isEqualTo(202);
     }
