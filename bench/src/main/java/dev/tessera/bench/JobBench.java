@@ -1,8 +1,10 @@
 package dev.tessera.bench;
 
 import dev.tessera.dev.ChildProcess;
+import dev.tessera.dev.FlinkCluster;
 import dev.tessera.dev.FreePorts;
 import dev.tessera.dev.LocalInfra;
+import dev.tessera.dev.LocalPipeline;
 import dev.tessera.spec.avro.AvroSchemas;
 import dev.tessera.spec.model.FeatureSpec;
 import dev.tessera.spec.model.Stream;
@@ -20,6 +22,8 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -44,7 +48,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * parallelism 1) for a tumbling count+sum and for a 1h rolling (tiled) sum, beside a plain
  * consume-and-decode loop (KafkaConsumer + the Apicurio Avro deserializer) on the same topic. CPU
  * time rather than wall time makes the figures per core, and less sensitive to the other work on a
- * shared machine.
+ * shared machine. Then the tumbling job's wall-clock rate at parallelism 1, 2 and 4, in a
+ * MiniCluster and as its shaded jar on a session cluster of two TaskManagers, side by side.
  */
 final class JobBench {
 
@@ -56,6 +61,9 @@ final class JobBench {
 
     /** A job run stops measuring after this long even if it has not read every event. */
     static final int MEASURE_AT_MOST_SECONDS = 40;
+
+    /** The parallelisms of the scaling figures; the topic has as many partitions as the most. */
+    static final List<Integer> PARALLELISMS = List.of(1, 2, 4);
 
     /** Events processed, and the CPU and wall-clock seconds they took. */
     record Rate(long events, double cpuSeconds, double wallSeconds) {
@@ -76,6 +84,27 @@ final class JobBench {
     /** One job variant: its spec, and the feature group whose operator counts the events in. */
     private record Variant(String name, String specFile, String group, double target) {}
 
+    private static final Variant TUMBLING =
+            new Variant("tumbling 5m count+sum", "job-tumbling.yaml", "job_tumbling", 250_000);
+
+    private static final Variant ROLLING =
+            new Variant("rolling 1h sum (1m tiles)", "job-rolling.yaml", "job_rolling", 110_000);
+
+    /** A running job being measured: the events its operator read, and its processes' CPU time. */
+    private interface RunningJob extends AutoCloseable {
+
+        /** Events into the group's aggregating operator so far, over all its subtasks. */
+        long recordsIn(String group) throws InterruptedException;
+
+        double cpuSeconds();
+
+        /** Fails if the job's processes died. */
+        void checkAlive();
+
+        @Override
+        void close();
+    }
+
     private final BenchContext context;
     private final LocalInfra infra;
     private final FeatureSpec spec;
@@ -91,7 +120,8 @@ final class JobBench {
     }
 
     List<Figure> run() throws Exception {
-        infra.kafka().createTopic(stream.topic(), 1, Map.of("retention.ms", "-1"));
+        int partitions = PARALLELISMS.get(PARALLELISMS.size() - 1);
+        infra.kafka().createTopic(stream.topic(), partitions, Map.of("retention.ms", "-1"));
         infra.kafka().createTopic(stream.lateTopic(), 1, Map.of());
         infra.kafka().createTopic(stream.deadLetterTopic(), 1, Map.of("retention.ms", "-1"));
         if (!topics().contains(spec.featureTopic())) {
@@ -107,19 +137,8 @@ final class JobBench {
                                 + "per CPU-second",
                         baseline.perCpuSecond(),
                         "events/s/core"));
-        for (Variant variant :
-                List.of(
-                        new Variant(
-                                "tumbling 5m count+sum",
-                                "job-tumbling.yaml",
-                                "job_tumbling",
-                                250_000),
-                        new Variant(
-                                "rolling 1h sum (1m tiles)",
-                                "job-rolling.yaml",
-                                "job_rolling",
-                                110_000))) {
-            Rate job = runJob(variant);
+        for (Variant variant : List.of(TUMBLING, ROLLING)) {
+            Rate job = measure(variant, miniCluster(variant, 1));
             figures.add(
                     Targets.atLeast(
                             SECTION,
@@ -142,6 +161,48 @@ final class JobBench {
                                     + " cores busy)",
                             job.perSecond(),
                             "events/s"));
+        }
+        figures.addAll(scaling());
+        return figures;
+    }
+
+    /**
+     * The tumbling job at each of {@link #PARALLELISMS}: in a MiniCluster (one JVM), and as the
+     * shaded jar on a session cluster (a JobManager and two TaskManagers of two slots, each a JVM),
+     * the MiniCluster's rate its baseline. On two cores, more parallelism than cores shows overhead
+     * rather than gain.
+     */
+    private List<Figure> scaling() throws Exception {
+        List<Figure> figures = new ArrayList<>();
+        try (FlinkCluster cluster =
+                FlinkCluster.start(
+                        context.dataDir().resolve("flink-cluster"),
+                        0,
+                        0,
+                        LocalPipeline.FlinkDeployment.TASK_MANAGERS)) {
+            for (int parallelism : PARALLELISMS) {
+                Rate mini = measure(TUMBLING, miniCluster(TUMBLING, parallelism));
+                Rate onCluster = measure(TUMBLING, sessionCluster(cluster, TUMBLING, parallelism));
+                figures.add(
+                        Figure.compared(
+                                SECTION,
+                                String.format(
+                                        "%s, parallelism %d, session cluster (%d TaskManagers x %d"
+                                                + " slots), wall-clock rate (%s cores busy)",
+                                        TUMBLING.name(),
+                                        parallelism,
+                                        LocalPipeline.FlinkDeployment.TASK_MANAGERS,
+                                        FlinkCluster.SLOTS_PER_TASK_MANAGER,
+                                        Targets.format(
+                                                onCluster.cpuSeconds() / onCluster.wallSeconds())),
+                                onCluster.perSecond(),
+                                "events/s",
+                                mini.perSecond(),
+                                String.format(
+                                        "MiniCluster, parallelism %d (%s cores busy)",
+                                        parallelism,
+                                        Targets.format(mini.cpuSeconds() / mini.wallSeconds()))));
+            }
         }
         return figures;
     }
@@ -223,11 +284,57 @@ final class JobBench {
      * One job run, from its first event until it has read them all or {@link
      * #MEASURE_AT_MOST_SECONDS} passed.
      */
-    private Rate runJob(Variant variant) throws Exception {
+    private Rate measure(Variant variant, RunningJob job) throws Exception {
+        try (job) {
+            long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
+            double cpu0 = Double.NaN;
+            long t0 = 0;
+            long n0 = 0;
+            Duration limit = context.seconds(MEASURE_AT_MOST_SECONDS);
+            while (System.nanoTime() < deadline) {
+                job.checkAlive();
+                long n = job.recordsIn(variant.group());
+                if (n > 0 && Double.isNaN(cpu0)) {
+                    cpu0 = job.cpuSeconds();
+                    t0 = System.nanoTime();
+                    n0 = n;
+                } else if (n >= events || (t0 > 0 && System.nanoTime() - t0 > limit.toNanos())) {
+                    double cpu = job.cpuSeconds() - cpu0;
+                    double wall = (System.nanoTime() - t0) / 1e9;
+                    return new Rate(n - n0, cpu, wall);
+                }
+                Thread.sleep(50);
+            }
+            throw new IllegalStateException(
+                    "the job did not read " + events + " events in 5 minutes");
+        }
+    }
+
+    /** The job's arguments for one run: its own consumer group and checkpoints. */
+    private List<String> jobArguments(Variant variant, String run) {
+        return List.of(
+                // Checkpoints to disk, as in production: the default (the job manager's
+                // memory) fails once state passes 5 MB, and each failure restarts the job.
+                "--checkpoint-dir",
+                context.dataDir().resolve("checkpoints-" + run).toAbsolutePath().toString(),
+                "--group-id",
+                "bench-" + run + "-" + System.nanoTime(),
+                "--spec",
+                context.spec(variant.specFile()).toAbsolutePath().toString(),
+                "--bootstrap-servers",
+                infra.kafka().bootstrapServers(),
+                "--registry-url",
+                infra.registry().url());
+    }
+
+    /** The job in a MiniCluster in a JVM of its own, as {@code ./run.sh} runs it. */
+    private RunningJob miniCluster(Variant variant, int parallelism) throws IOException {
+        String run = variant.group() + "-mini-p" + parallelism;
         int uiPort = FreePorts.pick();
         int metricsPort = FreePorts.pick();
         Path module = context.root().resolve("flink-feature-job");
-        List<String> command =
+        List<String> command = new ArrayList<>();
+        command.addAll(
                 List.of(
                         Processes.java(),
                         "-Xmx1g",
@@ -238,55 +345,89 @@ final class JobBench {
                                 Files.readString(module.resolve("target/classpath.txt")).trim(),
                                 Files.readString(module.resolve("target/provided-classpath.txt"))
                                         .trim()),
-                        "dev.tessera.job.JobLauncher",
+                        LocalPipeline.JOB_ENTRY_CLASS,
                         "--local",
                         "--web-ui-port",
                         Integer.toString(uiPort),
                         "--metrics-port",
                         Integer.toString(metricsPort),
                         "--parallelism",
-                        "1",
-                        // Checkpoints to disk, as in production: the default (the job manager's
-                        // memory) fails once state passes 5 MB, and each failure restarts the job.
-                        "--checkpoint-dir",
-                        context.dataDir().resolve("checkpoints-" + variant.group()).toString(),
-                        "--group-id",
-                        "bench-" + variant.group() + "-" + System.nanoTime(),
-                        "--spec",
-                        context.spec(variant.specFile()).toString(),
-                        "--bootstrap-servers",
-                        infra.kafka().bootstrapServers(),
-                        "--registry-url",
-                        infra.registry().url());
-        try (ChildProcess job =
-                ChildProcess.start(
-                        command,
-                        context.dataDir().resolve("logs/job-" + variant.group() + ".log"))) {
-            String metrics = "http://localhost:" + metricsPort + "/metrics";
-            long deadline = System.nanoTime() + Duration.ofMinutes(5).toNanos();
-            double cpu0 = Double.NaN;
-            long t0 = 0;
-            long n0 = 0;
-            Duration limit = context.seconds(MEASURE_AT_MOST_SECONDS);
-            while (System.nanoTime() < deadline) {
+                        Integer.toString(parallelism)));
+        command.addAll(jobArguments(variant, run));
+        ChildProcess job =
+                ChildProcess.start(command, context.dataDir().resolve("logs/job-" + run + ".log"));
+        String metrics = "http://localhost:" + metricsPort + "/metrics";
+        return new RunningJob() {
+            @Override
+            public long recordsIn(String group) throws InterruptedException {
+                return JobBench.this.recordsIn(metrics, group);
+            }
+
+            @Override
+            public double cpuSeconds() {
+                return Processes.cpuSeconds(job.pid());
+            }
+
+            @Override
+            public void checkAlive() {
                 if (!job.isAlive()) {
                     throw new IllegalStateException("the job stopped:\n" + job.logTail());
                 }
-                long n = recordsIn(metrics, variant.group());
-                if (n > 0 && Double.isNaN(cpu0)) {
-                    cpu0 = Processes.cpuSeconds(job.pid());
-                    t0 = System.nanoTime();
-                    n0 = n;
-                } else if (n >= events || (t0 > 0 && System.nanoTime() - t0 > limit.toNanos())) {
-                    double cpu = Processes.cpuSeconds(job.pid()) - cpu0;
-                    double wall = (System.nanoTime() - t0) / 1e9;
-                    return new Rate(n - n0, cpu, wall);
-                }
-                Thread.sleep(50);
             }
-            throw new IllegalStateException(
-                    "the job did not read " + events + " events in 5 minutes:\n" + job.logTail());
-        }
+
+            @Override
+            public void close() {
+                job.close();
+            }
+        };
+    }
+
+    /**
+     * The job's shaded jar submitted to a session cluster, as {@code ./run.sh --flink-cluster} and
+     * {@code flink run} do; its CPU time is the JobManager's and every TaskManager's.
+     */
+    private RunningJob sessionCluster(FlinkCluster cluster, Variant variant, int parallelism) {
+        String run = variant.group() + "-cluster-p" + parallelism;
+        cluster.submit(
+                new FlinkCluster.Submission(
+                        LocalPipeline.jobJar(context.root()),
+                        LocalPipeline.JOB_ENTRY_CLASS,
+                        jobArguments(variant, run),
+                        OptionalInt.of(parallelism),
+                        Optional.empty(),
+                        false));
+        return new RunningJob() {
+            @Override
+            public long recordsIn(String group) throws InterruptedException {
+                long total = 0;
+                for (FlinkCluster.TaskManager taskManager : cluster.taskManagers()) {
+                    total += JobBench.this.recordsIn(taskManager.metricsUrl(), group);
+                }
+                return total;
+            }
+
+            @Override
+            public double cpuSeconds() {
+                double total = Processes.cpuSeconds(cluster.jobManager().pid());
+                for (FlinkCluster.TaskManager taskManager : cluster.taskManagers()) {
+                    total += Processes.cpuSeconds(taskManager.process().pid());
+                }
+                return total;
+            }
+
+            @Override
+            public void checkAlive() {
+                if (!cluster.jobManager().isAlive()) {
+                    throw new IllegalStateException(
+                            "the JobManager stopped:\n" + cluster.jobManager().logTail());
+                }
+            }
+
+            @Override
+            public void close() {
+                cluster.cancelJobs();
+            }
+        };
     }
 
     /** Events into the group's aggregating operator so far, from the job's Prometheus reporter. */

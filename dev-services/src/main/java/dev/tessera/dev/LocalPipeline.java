@@ -47,7 +47,7 @@ import org.apache.kafka.common.errors.TopicExistsException;
 public final class LocalPipeline implements AutoCloseable {
 
     /** The Flink job's entry point, in the MiniCluster's JVM and in the jar a cluster runs. */
-    static final String JOB_ENTRY_CLASS = "dev.tessera.job.JobLauncher";
+    public static final String JOB_ENTRY_CLASS = "dev.tessera.job.JobLauncher";
 
     /** Where the Flink job runs. */
     public enum FlinkDeployment {
@@ -525,11 +525,16 @@ public final class LocalPipeline implements AutoCloseable {
             }
         }
         return new FlinkCluster.Submission(
-                jobJar(), JOB_ENTRY_CLASS, program, parallelism, savepoint, allowNonRestoredState);
+                jobJar(root),
+                JOB_ENTRY_CLASS,
+                program,
+                parallelism,
+                savepoint,
+                allowNonRestoredState);
     }
 
-    /** The job's shaded jar, which {@code ./mvnw package} builds. */
-    private Path jobJar() {
+    /** The job's shaded jar in the repository {@code root}, which {@code ./mvnw package} builds. */
+    public static Path jobJar(Path root) {
         Path target = root.resolve("flink-feature-job/target");
         try (java.util.stream.Stream<Path> files =
                 Files.list(target)
