@@ -13,8 +13,9 @@ import org.junit.jupiter.api.io.TempDir;
  * The job's shaded jar submitted to a standalone session cluster (a JobManager and two TaskManagers
  * of two slots each, {@link FlinkDeployment#SESSION_CLUSTER}) through failures and rescaling, while
  * events stream in: Redis ends up equal to the reference over every event, and with exactly-once
- * delivery no feature update is committed twice. See {@link RecoveryScenario}; {@code
- * RecoveryLongTest} runs longer variants, with RocksDB too.
+ * delivery no feature update is committed twice. The TaskManager loss runs on hashmap state, the
+ * rescaling on RocksDB (keyed state redistributed by key group through its own snapshot format).
+ * See {@link RecoveryScenario}; {@code RecoveryLongTest} runs longer variants of both backends.
  */
 class ClusterRecoveryEndToEndTest {
 
@@ -42,7 +43,7 @@ class ClusterRecoveryEndToEndTest {
     }
 
     @Test
-    void theJobRescaledThroughSavepointsFrom4To2To3ContinuesItsState() throws Exception {
+    void theJobOnRocksDbRescaledThroughSavepointsFrom4To2To3ContinuesItsState() throws Exception {
         RecoveryScenario scenario =
                 new RecoveryScenario(
                         6_000,
@@ -51,7 +52,7 @@ class ClusterRecoveryEndToEndTest {
                         List.of(2, 3),
                         Duration.ofSeconds(30),
                         "exactly-once",
-                        "hashmap",
+                        "rocksdb",
                         FlinkDeployment.SESSION_CLUSTER,
                         4);
 
