@@ -25,8 +25,8 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.common.Uuid;
 
 /**
- * A real Apache Kafka broker, single node in KRaft mode (broker and controller in one process), in
- * a child JVM listening on 127.0.0.1.
+ * A real Apache Kafka broker in KRaft mode (broker and controller in one process), in a child JVM
+ * listening on 127.0.0.1: a single-node cluster of its own, or a member of a {@link KafkaCluster}.
  *
  * <p>The ports and the data directory are fixed for the life of this object, so {@link #stop()} or
  * {@link #kill9()} followed by {@link #start()} brings back the same broker with its data, as
@@ -77,6 +77,39 @@ public final class KafkaBroker implements AutoCloseable {
         }
     }
 
+    /**
+     * Its place in a cluster whose every node is broker and controller.
+     *
+     * @param nodeId its {@code node.id}
+     * @param controllerPort its controller listener's port
+     * @param voters every node's {@code id@host:controllerPort}, the static controller quorum
+     * @param clusterId the id its storage is formatted with, the same on every node
+     * @param size how many nodes the cluster has
+     */
+    record Membership(int nodeId, int controllerPort, String voters, String clusterId, int size) {
+
+        /** A cluster of one node. */
+        static Membership alone() {
+            int controllerPort = FreePorts.pick();
+            return new Membership(
+                    1,
+                    controllerPort,
+                    "1@" + Loopback.HOST + ":" + controllerPort,
+                    Uuid.randomUuid().toString(),
+                    1);
+        }
+
+        /** Replicas of each partition: three where the cluster has them. */
+        int replicationFactor() {
+            return Math.min(size, 3);
+        }
+
+        /** In-sync replicas a write with acks=all needs: two of three, so one node may be lost. */
+        int minInSyncReplicas() {
+            return Math.min(size, 2);
+        }
+    }
+
     /** Written at build time by the dependency plugin: the jars of the broker JVM. */
     private static final String CLASSPATH_RESOURCE = "kafka-broker.classpath";
 
@@ -84,11 +117,10 @@ public final class KafkaBroker implements AutoCloseable {
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration STOP_TIMEOUT = Duration.ofSeconds(30);
     private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(30);
-    private static final int NODE_ID = 1;
 
     private final Path dataDir;
     private final int port;
-    private final int controllerPort;
+    private final Membership membership;
     private final SaslSsl saslSsl;
     private ChildProcess process;
 
@@ -103,9 +135,13 @@ public final class KafkaBroker implements AutoCloseable {
 
     /** A broker with a SASL_SSL listener beside the PLAINTEXT one. */
     public KafkaBroker(Path dataDir, int port, SaslSsl saslSsl) {
+        this(dataDir, port, saslSsl, Membership.alone());
+    }
+
+    KafkaBroker(Path dataDir, int port, SaslSsl saslSsl, Membership membership) {
         this.dataDir = dataDir.toAbsolutePath();
         this.port = FreePorts.orPick(port);
-        this.controllerPort = FreePorts.pick();
+        this.membership = membership;
         this.saslSsl = saslSsl;
     }
 
@@ -113,7 +149,7 @@ public final class KafkaBroker implements AutoCloseable {
      * Starts the broker (formatting its storage on first use) and waits until it serves clients.
      */
     public synchronized void start() {
-        if (process != null) {
+        if (process != null && process.isAlive()) {
             throw new IllegalStateException(
                     "Kafka broker already running on " + bootstrapServers());
         }
@@ -162,6 +198,11 @@ public final class KafkaBroker implements AutoCloseable {
         return Loopback.HOST + ":" + port;
     }
 
+    /** Its {@code node.id}, as partition leaders and replicas are named. */
+    public int nodeId() {
+        return membership.nodeId();
+    }
+
     public int port() {
         return port;
     }
@@ -189,14 +230,18 @@ public final class KafkaBroker implements AutoCloseable {
     }
 
     /**
-     * Creates a topic with replication factor 1.
+     * Creates a topic with the cluster's replication factor and {@code min.insync.replicas} (its
+     * brokers' defaults: see {@link Membership}).
      *
      * @param configs topic configs such as {@code retention.ms=-1}
      * @throws IllegalStateException if the broker refuses, for instance because the topic exists
      */
     public void createTopic(String name, int partitions, Map<String, String> configs) {
         try (Admin admin = openAdmin()) {
-            admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1).configs(configs)))
+            admin.createTopics(
+                            List.of(
+                                    new NewTopic(name, Optional.of(partitions), Optional.empty())
+                                            .configs(configs)))
                     .all()
                     .get(REQUEST_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         } catch (ExecutionException | TimeoutException e) {
@@ -219,9 +264,9 @@ public final class KafkaBroker implements AutoCloseable {
     private Path writeConfig() {
         Map<String, String> config = new LinkedHashMap<>();
         config.put("process.roles", "broker,controller");
-        config.put("node.id", Integer.toString(NODE_ID));
-        config.put(
-                "controller.quorum.voters", NODE_ID + "@" + Loopback.HOST + ":" + controllerPort);
+        config.put("node.id", Integer.toString(membership.nodeId()));
+        config.put("controller.quorum.voters", membership.voters());
+        int controllerPort = membership.controllerPort();
         String advertised = "PLAINTEXT://" + bootstrapServers();
         String protocols = "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT";
         if (saslSsl != null) {
@@ -243,12 +288,15 @@ public final class KafkaBroker implements AutoCloseable {
         config.put("inter.broker.listener.name", "PLAINTEXT");
         config.put("listener.security.protocol.map", protocols);
         config.put("log.dirs", logDir().toString());
-        // A single node cannot hold more than one replica of the internal topics.
-        config.put("offsets.topic.replication.factor", "1");
-        config.put("transaction.state.log.replication.factor", "1");
-        config.put("transaction.state.log.min.isr", "1");
-        config.put("share.coordinator.state.topic.replication.factor", "1");
-        config.put("share.coordinator.state.topic.min.isr", "1");
+        String replicas = Integer.toString(membership.replicationFactor());
+        String minInSync = Integer.toString(membership.minInSyncReplicas());
+        config.put("default.replication.factor", replicas);
+        config.put("min.insync.replicas", minInSync);
+        config.put("offsets.topic.replication.factor", replicas);
+        config.put("transaction.state.log.replication.factor", replicas);
+        config.put("transaction.state.log.min.isr", minInSync);
+        config.put("share.coordinator.state.topic.replication.factor", replicas);
+        config.put("share.coordinator.state.topic.min.isr", minInSync);
         // 50 partitions each by default: creating and loading them slows the first consumer
         // group and the first transaction on a 2-core machine, for no benefit on one node.
         config.put("offsets.topic.num.partitions", "4");
@@ -278,9 +326,9 @@ public final class KafkaBroker implements AutoCloseable {
     }
 
     private void format(Path config) {
-        String clusterId = Uuid.randomUuid().toString();
         List<String> formatArgs =
-                new ArrayList<>(List.of("format", "-t", clusterId, "-c", config.toString()));
+                new ArrayList<>(
+                        List.of("format", "-t", membership.clusterId(), "-c", config.toString()));
         if (saslSsl != null) {
             // SCRAM credentials live in the cluster's metadata: written with it, before start.
             saslSsl.users()

@@ -24,14 +24,14 @@ public final class LocalInfra implements AutoCloseable {
 
     private final Path dataDir;
     private final boolean temporary;
-    private final KafkaBroker kafka;
+    private final KafkaCluster kafka;
     private final RedisServer redis;
     private final ApicurioRegistry registry;
 
     private LocalInfra(
             Path dataDir,
             boolean temporary,
-            KafkaBroker kafka,
+            KafkaCluster kafka,
             RedisServer redis,
             ApicurioRegistry registry) {
         this.dataDir = dataDir;
@@ -72,7 +72,20 @@ public final class LocalInfra implements AutoCloseable {
                         0, TestCertificates.create(dataDir.resolve("kafka-tls")), users);
         return start(
                 dataDir.toAbsolutePath(),
-                new KafkaBroker(dataDir.resolve("kafka"), 0, saslSsl),
+                KafkaCluster.of(new KafkaBroker(dataDir.resolve("kafka"), 0, saslSsl)),
+                0,
+                0,
+                false);
+    }
+
+    /**
+     * Starts everything on free ports in {@code dataDir}, Kafka as a cluster of {@code brokers}
+     * nodes (see {@link KafkaCluster}).
+     */
+    public static LocalInfra startWithKafkaBrokers(Path dataDir, int brokers) {
+        return start(
+                dataDir.toAbsolutePath(),
+                KafkaCluster.of(dataDir.toAbsolutePath().resolve("kafka"), brokers),
                 0,
                 0,
                 false);
@@ -82,14 +95,14 @@ public final class LocalInfra implements AutoCloseable {
             Path dataDir, int kafkaPort, int redisPort, int registryPort, boolean temporary) {
         return start(
                 dataDir,
-                new KafkaBroker(dataDir.resolve("kafka"), kafkaPort),
+                KafkaCluster.of(new KafkaBroker(dataDir.resolve("kafka"), kafkaPort)),
                 redisPort,
                 registryPort,
                 temporary);
     }
 
     private static LocalInfra start(
-            Path dataDir, KafkaBroker kafka, int redisPort, int registryPort, boolean temporary) {
+            Path dataDir, KafkaCluster kafka, int redisPort, int registryPort, boolean temporary) {
         RedisServer redis = new RedisServer(dataDir.resolve("redis"), redisPort);
         // The registry takes longest to start: it starts while Redis and Kafka do.
         CompletableFuture<ApicurioRegistry> registry =
@@ -118,7 +131,7 @@ public final class LocalInfra implements AutoCloseable {
         }
     }
 
-    public KafkaBroker kafka() {
+    public KafkaCluster kafka() {
         return kafka;
     }
 

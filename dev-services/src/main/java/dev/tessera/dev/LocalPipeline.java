@@ -138,7 +138,7 @@ public final class LocalPipeline implements AutoCloseable {
 
         /** The infrastructure's endpoints: its SASL_SSL listener, if its broker has one. */
         public static Endpoints of(LocalInfra infra) {
-            KafkaBroker kafka = infra.kafka();
+            KafkaCluster kafka = infra.kafka();
             return kafka.saslSsl()
                     .map(
                             saslSsl -> {
@@ -254,6 +254,29 @@ public final class LocalPipeline implements AutoCloseable {
                         dataDir.resolve("infra"), ports.kafka(), ports.redis(), ports.registry());
         return start(
                 new LocalPipeline(root, spec, dataDir, ports, Endpoints.of(infra), infra, flink),
+                jobArgs);
+    }
+
+    /**
+     * Starts the pipeline, the job in a MiniCluster, on infrastructure already started (such as
+     * {@link LocalInfra#startWithKafkaBrokers}), which it closes with itself.
+     */
+    public static LocalPipeline startOn(
+            LocalInfra infra,
+            Path root,
+            Path spec,
+            Path dataDir,
+            Ports ports,
+            List<String> jobArgs) {
+        return start(
+                new LocalPipeline(
+                        root,
+                        spec,
+                        dataDir,
+                        ports,
+                        Endpoints.of(infra),
+                        infra,
+                        FlinkDeployment.MINI_CLUSTER),
                 jobArgs);
     }
 
@@ -426,7 +449,11 @@ public final class LocalPipeline implements AutoCloseable {
         Map<String, Object> adminConfig = new HashMap<>(endpoints.kafkaClient("admin"));
         adminConfig.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, endpoints.bootstrapServers());
         try (Admin admin = Admin.create(adminConfig)) {
-            admin.createTopics(List.of(new NewTopic(topic, PARTITIONS, (short) 1).configs(configs)))
+            // The brokers' default replication factor: 3 on a cluster of three, as in production.
+            admin.createTopics(
+                            List.of(
+                                    new NewTopic(topic, Optional.of(PARTITIONS), Optional.empty())
+                                            .configs(configs)))
                     .all()
                     .get(30, TimeUnit.SECONDS);
         } catch (ExecutionException e) {
@@ -775,15 +802,26 @@ public final class LocalPipeline implements AutoCloseable {
 
     /**
      * Watches every process of the pipeline ({@link Supervisor}): the Flink job is restarted from
-     * its latest checkpoint, a service is restarted, and the infrastructure (whose data or identity
-     * the others depend on) stops everything.
+     * its latest checkpoint, a service or a Kafka broker is restarted (a broker on its data, at its
+     * address), and Redis or the registry (whose data or identity the others depend on) stops
+     * everything.
      *
      * @param stopAll stops the whole pipeline, given why
      */
     public Supervisor supervise(PrintStream console, Consumer<String> stopAll) {
         List<Supervisor.Part> parts = new ArrayList<>();
         if (infra != null) {
-            parts.add(new Supervisor.Part("Kafka", infra.kafka()::process, null, false));
+            // A broker restarts on its data, and clients find it at the same address.
+            for (KafkaBroker broker : infra.kafka().brokers()) {
+                parts.add(
+                        new Supervisor.Part(
+                                infra.kafka().brokers().size() == 1
+                                        ? "Kafka"
+                                        : "Kafka broker " + broker.nodeId(),
+                                broker::process,
+                                broker::start,
+                                false));
+            }
             parts.add(new Supervisor.Part("Redis", infra.redis()::process, null, false));
             parts.add(
                     new Supervisor.Part(

@@ -56,7 +56,7 @@ public final class TesseraTestResources implements QuarkusTestResourceLifecycleM
         return jwt;
     }
 
-    public static KafkaBroker kafka() {
+    public static KafkaCluster kafka() {
         return infra().kafka();
     }
 
