@@ -77,36 +77,40 @@ final class AsOfJoin extends JoinFunction {
         ctx.timerService().registerEventTimeTimer(version.eventTime());
     }
 
+    /**
+     * A timer fires for each time a left event or a version was buffered at, in ascending order as
+     * the watermark passes them: the left events of exactly that time are due, so the buffer is
+     * read by key rather than scanned (with RocksDB a scan per timer is a seek and a
+     * deserialization per entry). The versions are scanned once: the one valid now, and those it
+     * supersedes.
+     */
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<StreamEvent> out)
             throws Exception {
-        List<Long> due = new ArrayList<>();
-        for (Long time : pending.keys()) {
+        StreamEvent current = null;
+        List<Long> older = new ArrayList<>();
+        for (Map.Entry<Long, StreamEvent> entry : versions.entries()) {
+            long time = entry.getKey();
             if (time <= timestamp) {
-                due.add(time);
-            }
-        }
-        due.sort(null);
-        for (Long time : due) {
-            StreamEvent version = validAt(time);
-            if (version == null) {
-                defaulted.inc(pending.get(time).size());
-            }
-            Map<String, Object> right = version == null ? defaults : version.fields();
-            for (StreamEvent left : pending.get(time)) {
-                out.collect(shape.enrich(left, right, Map.of()));
-            }
-            pending.remove(time);
-        }
-        StreamEvent current = validAt(timestamp);
-        if (current != null) {
-            List<Long> superseded = new ArrayList<>();
-            for (Long time : versions.keys()) {
-                if (time < current.eventTime()) {
-                    superseded.add(time);
+                older.add(time);
+                if (current == null || time > current.eventTime()) {
+                    current = entry.getValue();
                 }
             }
-            for (Long time : superseded) {
+        }
+        List<StreamEvent> due = pending.get(timestamp);
+        if (due != null) {
+            if (current == null) {
+                defaulted.inc(due.size());
+            }
+            Map<String, Object> right = current == null ? defaults : current.fields();
+            for (StreamEvent left : due) {
+                out.collect(shape.enrich(left, right, Map.of()));
+            }
+            pending.remove(timestamp);
+        }
+        for (Long time : older) {
+            if (time < current.eventTime()) {
                 versions.remove(time);
             }
         }
@@ -116,16 +120,5 @@ final class AsOfJoin extends JoinFunction {
     static MapStateDescriptor<Long, StreamEvent> versionsDescriptor() {
         return new MapStateDescriptor<>(
                 "versions", Types.LONG, TypeInformation.of(StreamEvent.class));
-    }
-
-    /** The newest version valid from {@code time} or before, or null. */
-    private StreamEvent validAt(long time) throws Exception {
-        StreamEvent valid = null;
-        for (Map.Entry<Long, StreamEvent> entry : versions.entries()) {
-            if (entry.getKey() <= time && (valid == null || entry.getKey() > valid.eventTime())) {
-                valid = entry.getValue();
-            }
-        }
-        return valid;
     }
 }
