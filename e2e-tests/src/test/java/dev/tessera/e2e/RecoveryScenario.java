@@ -280,14 +280,23 @@ record RecoveryScenario(
         }
     }
 
-    /** The state of the job on a session cluster and its last failure, for failure messages. */
+    /**
+     * The state of the newest job on a session cluster and its last failure, for failure messages.
+     */
     private String jobState(LocalPipeline pipeline) {
         if (flink != FlinkDeployment.SESSION_CLUSTER) {
             return "see its log";
         }
         FlinkCluster cluster = pipeline.flinkCluster();
-        JsonNode jobs = cluster.get("/jobs/overview").get("jobs");
-        JsonNode last = jobs.get(jobs.size() - 1);
+        JsonNode last = null;
+        for (JsonNode job : cluster.get("/jobs/overview").get("jobs")) {
+            if (last == null || job.get("start-time").asLong() > last.get("start-time").asLong()) {
+                last = job;
+            }
+        }
+        if (last == null) {
+            return "none submitted";
+        }
         return last.get("state").asText()
                 + ", last failure "
                 + cluster.get("/jobs/" + last.get("jid").asText() + "/exceptions")
