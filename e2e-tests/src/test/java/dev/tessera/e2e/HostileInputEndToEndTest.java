@@ -33,17 +33,12 @@ import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicLong;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.Test;
@@ -257,36 +252,16 @@ class HostileInputEndToEndTest {
     }
 
     private static Map<String, Long> eventTopicEndOffsets() throws Exception {
-        try (Admin admin = admin()) {
-            List<String> topics = SPEC.streams().stream().map(Stream::topic).toList();
-            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-            for (TopicDescription topic :
-                    admin.describeTopics(topics).allTopicNames().get().values()) {
-                topic.partitions()
-                        .forEach(
-                                p ->
-                                        latest.put(
-                                                new TopicPartition(topic.name(), p.partition()),
-                                                OffsetSpec.latest()));
-            }
-            Map<String, Long> offsets = new TreeMap<>();
-            admin.listOffsets(latest)
-                    .all()
-                    .get()
-                    .forEach((partition, info) -> offsets.put(partition.toString(), info.offset()));
-            return offsets;
-        }
+        Map<String, Long> offsets = new TreeMap<>();
+        TopicOffsets.endOffsets(
+                        pipeline.endpoints().bootstrapServers(),
+                        SPEC.streams().stream().map(Stream::topic).toList())
+                .forEach((partition, offset) -> offsets.put(partition.toString(), offset));
+        return offsets;
     }
 
     private static long sum(Map<String, Long> offsets) {
         return offsets.values().stream().mapToLong(Long::longValue).sum();
-    }
-
-    private static Admin admin() {
-        return Admin.create(
-                Map.of(
-                        AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                        pipeline.endpoints().bootstrapServers()));
     }
 
     private static void produceStraightToTheTopic(String user, long time) throws Exception {

@@ -13,15 +13,9 @@ import dev.tessera.spec.reference.Reference;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.OffsetSpec;
-import org.apache.kafka.common.TopicPartition;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -91,7 +85,7 @@ class KafkaBrokerLossEndToEndTest {
             RecoveryScenario.post(pipeline, List.of(closer), Duration.ZERO);
             List<Event> all = new ArrayList<>(arrivals);
             all.add(closer);
-            assertThat(endOffsets(kafka, topic))
+            assertThat(TopicOffsets.records(kafka.bootstrapServers(), List.of(topic)))
                     .as("records in %s: every event answered 202, once", topic)
                     .isEqualTo(all.stream().filter(event -> event.stream().equals(topic)).count());
 
@@ -104,30 +98,6 @@ class KafkaBrokerLossEndToEndTest {
                             pipeline, spec, expected, key -> true, RecoveryScenario.RESULT_TIMEOUT);
             assertThat(differences).as("Redis against the reference").isEmpty();
             RecoveryScenario.log(started, "Redis equals the reference");
-        }
-    }
-
-    /** How many records the topic holds, over its partitions. */
-    private static long endOffsets(KafkaCluster kafka, String topic) throws Exception {
-        try (Admin admin =
-                Admin.create(
-                        Map.of(
-                                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                                kafka.bootstrapServers()))) {
-            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-            admin.describeTopics(List.of(topic))
-                    .allTopicNames()
-                    .get()
-                    .get(topic)
-                    .partitions()
-                    .forEach(
-                            partition ->
-                                    latest.put(
-                                            new TopicPartition(topic, partition.partition()),
-                                            OffsetSpec.latest()));
-            return admin.listOffsets(latest).all().get().values().stream()
-                    .mapToLong(info -> info.offset())
-                    .sum();
         }
     }
 }

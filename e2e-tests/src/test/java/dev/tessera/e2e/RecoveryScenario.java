@@ -12,6 +12,7 @@ import dev.tessera.dev.LocalPipeline.FlinkDeployment;
 import dev.tessera.spec.avro.AvroSchemas;
 import dev.tessera.spec.avro.FeatureUpdate;
 import dev.tessera.spec.model.FeatureSpec;
+import dev.tessera.spec.model.Stream;
 import dev.tessera.spec.parse.SpecParser;
 import dev.tessera.spec.reference.Event;
 import dev.tessera.spec.reference.Reference;
@@ -43,7 +44,6 @@ import java.util.regex.Pattern;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -474,33 +474,22 @@ record RecoveryScenario(
             warmUp++;
         }
         post(pipeline, arrivals.subList(0, warmUp), Duration.ZERO);
-        List<TopicPartition> partitions = new ArrayList<>();
+        String bootstrapServers = pipeline.endpoints().bootstrapServers();
+        Map<TopicPartition, Long> ends =
+                TopicOffsets.endOffsets(
+                        bootstrapServers,
+                        SpecParser.parse(SPEC).streams().stream().map(Stream::topic).toList());
+        assertThat(ends).as("the warm-up reaches every partition").doesNotContainValue(0L);
         try (Admin admin =
                 Admin.create(
-                        Map.of(
-                                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                                pipeline.endpoints().bootstrapServers()))) {
-            for (var stream : SpecParser.parse(SPEC).streams()) {
-                String topic = stream.topic();
-                admin.describeTopics(List.of(topic))
-                        .allTopicNames()
-                        .get()
-                        .get(topic)
-                        .partitions()
-                        .forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
-            }
-            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-            partitions.forEach(partition -> latest.put(partition, OffsetSpec.latest()));
-            Map<TopicPartition, Long> ends = new HashMap<>();
-            admin.listOffsets(latest).all().get().forEach((p, info) -> ends.put(p, info.offset()));
-            assertThat(ends).as("the warm-up reaches every partition").doesNotContainValue(0L);
+                        Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
             long deadline = System.nanoTime() + RESULT_TIMEOUT.toNanos();
             while (true) {
                 Map<TopicPartition, OffsetAndMetadata> committed =
                         admin.listConsumerGroupOffsets(JOB_GROUP_ID)
                                 .partitionsToOffsetAndMetadata()
                                 .get();
-                if (partitions.stream()
+                if (ends.keySet().stream()
                         .allMatch(
                                 p ->
                                         committed.get(p) != null

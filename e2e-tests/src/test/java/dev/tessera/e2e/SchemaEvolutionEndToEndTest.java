@@ -45,9 +45,6 @@ import org.apache.avro.generic.GenericDatumWriter;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.io.BinaryEncoder;
 import org.apache.avro.io.EncoderFactory;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -448,32 +445,9 @@ class SchemaEvolutionEndToEndTest {
     }
 
     private static Map<TopicPartition, Long> endOffsets(LocalPipeline pipeline) throws Exception {
-        try (Admin admin =
-                Admin.create(
-                        Map.of(
-                                AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG,
-                                pipeline.endpoints().bootstrapServers()))) {
-            Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-            for (String topic :
-                    List.of("transactions", "clicks", "transactions.dlq", "clicks.dlq")) {
-                admin.describeTopics(List.of(topic))
-                        .allTopicNames()
-                        .get()
-                        .get(topic)
-                        .partitions()
-                        .forEach(
-                                p ->
-                                        latest.put(
-                                                new TopicPartition(topic, p.partition()),
-                                                OffsetSpec.latest()));
-            }
-            Map<TopicPartition, Long> ends = new HashMap<>();
-            admin.listOffsets(latest)
-                    .all()
-                    .get()
-                    .forEach((partition, info) -> ends.put(partition, info.offset()));
-            return ends;
-        }
+        return TopicOffsets.endOffsets(
+                pipeline.endpoints().bootstrapServers(),
+                List.of("transactions", "clicks", "transactions.dlq", "clicks.dlq"));
     }
 
     private static long sum(Map<TopicPartition, Long> ends, String topic) {

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.tessera.dev.LocalPipeline;
+import dev.tessera.dev.LocalPipeline.FlinkDeployment;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -27,35 +28,20 @@ class SupervisionEndToEndTest {
 
     @TempDir Path dataDir;
 
+    private final ByteArrayOutputStream output = new ByteArrayOutputStream();
+    private final List<String> stops = new CopyOnWriteArrayList<>();
+
     @Test
     void aKilledJobResumesAKilledServiceRestartsAndALostRedisStopsEverything() throws Exception {
-        ByteArrayOutputStream output = new ByteArrayOutputStream();
-        PrintStream console = new PrintStream(output, true, StandardCharsets.UTF_8);
-        List<String> stops = new CopyOnWriteArrayList<>();
-        try (LocalPipeline pipeline =
-                LocalPipeline.start(
-                        PipelineEndToEndTest.ROOT,
-                        PipelineEndToEndTest.ROOT.resolve("features.yaml"),
-                        dataDir,
-                        LocalPipeline.Ports.free(),
-                        List.of("--checkpoint-interval", "1s"))) {
-            pipeline.supervise(console, stops::add);
+        try (LocalPipeline pipeline = startSupervised(FlinkDeployment.MINI_CLUSTER)) {
             PipelineClient client = new PipelineClient(pipeline);
-            // One instant for every event: one tile of the rolling sum holds them all.
-            long time = System.currentTimeMillis() - 2_000;
-            post(client, PipelineClient.transaction("u1", time, 10.5));
-            post(client, PipelineClient.transaction("u1", time, 20.0));
-            await("the first two events served", () -> rollingSum(client) == 30.5);
-            RecoveryScenario.awaitCheckpointAfter(
-                    pipeline.checkpointDir(), System.currentTimeMillis());
+            long time = serveTwoEvents(pipeline, client);
 
             pipeline.job().kill9();
             await(
                     "the job resumed from a checkpoint",
-                    () ->
-                            output.toString(StandardCharsets.UTF_8)
-                                    .contains("The Flink job resumed"));
-            assertThat(output.toString(StandardCharsets.UTF_8))
+                    () -> console().contains("The Flink job resumed"));
+            assertThat(console())
                     .contains("The Flink job exited with status 137 (killed by signal 9)")
                     .contains("Restoring the job's state from");
             post(client, PipelineClient.transaction("u1", time, 5.25));
@@ -64,9 +50,7 @@ class SupervisionEndToEndTest {
             pipeline.service("ingest-gateway").kill9();
             await(
                     "the gateway restarted",
-                    () ->
-                            output.toString(StandardCharsets.UTF_8)
-                                    .contains("ingest-gateway is running again."));
+                    () -> console().contains("ingest-gateway is running again."));
             post(client, PipelineClient.transaction("u2", System.currentTimeMillis(), 1.0));
 
             pipeline.infra().redis().process().kill9();
@@ -83,32 +67,14 @@ class SupervisionEndToEndTest {
     @Test
     void onASessionClusterALostTaskManagerIsReplacedAndALostJobManagerResumesTheJob()
             throws Exception {
-        ByteArrayOutputStream output = new ByteArrayOutputStream();
-        PrintStream console = new PrintStream(output, true, StandardCharsets.UTF_8);
-        List<String> stops = new CopyOnWriteArrayList<>();
-        try (LocalPipeline pipeline =
-                LocalPipeline.start(
-                        PipelineEndToEndTest.ROOT,
-                        PipelineEndToEndTest.ROOT.resolve("features.yaml"),
-                        dataDir,
-                        LocalPipeline.Ports.free(),
-                        LocalPipeline.FlinkDeployment.SESSION_CLUSTER,
-                        List.of("--checkpoint-interval", "1s"))) {
-            pipeline.supervise(console, stops::add);
+        try (LocalPipeline pipeline = startSupervised(FlinkDeployment.SESSION_CLUSTER)) {
             PipelineClient client = new PipelineClient(pipeline);
-            long time = System.currentTimeMillis() - 2_000;
-            post(client, PipelineClient.transaction("u1", time, 10.5));
-            post(client, PipelineClient.transaction("u1", time, 20.0));
-            await("the first two events served", () -> rollingSum(client) == 30.5);
-            RecoveryScenario.awaitCheckpointAfter(
-                    pipeline.checkpointDir(), System.currentTimeMillis());
+            long time = serveTwoEvents(pipeline, client);
 
             pipeline.flinkCluster().taskManagers().get(0).process().kill9();
             await(
                     "a TaskManager started in place of the lost one",
-                    () ->
-                            output.toString(StandardCharsets.UTF_8)
-                                    .contains("Started taskmanager-3"));
+                    () -> console().contains("Started taskmanager-3"));
             post(client, PipelineClient.transaction("u1", time, 5.25));
             await(
                     "the tile continued after the TaskManager loss",
@@ -119,16 +85,46 @@ class SupervisionEndToEndTest {
             pipeline.flinkCluster().jobManager().kill9();
             await(
                     "the job resubmitted to a new cluster",
-                    () ->
-                            output.toString(StandardCharsets.UTF_8)
-                                    .contains("The Flink JobManager is running again."));
-            assertThat(output.toString(StandardCharsets.UTF_8))
+                    () -> console().contains("The Flink JobManager is running again."));
+            assertThat(console())
                     .contains("The Flink JobManager exited with status 137 (killed by signal 9)")
                     .contains("The Flink job resumed: Restoring the job's state from");
             post(client, PipelineClient.transaction("u1", time, 1.0));
             await("the tile continued on the new cluster", () -> rollingSum(client) == 36.75);
             assertThat(stops).isEmpty();
         }
+    }
+
+    private LocalPipeline startSupervised(FlinkDeployment flink) {
+        LocalPipeline pipeline =
+                LocalPipeline.start(
+                        PipelineEndToEndTest.ROOT,
+                        PipelineEndToEndTest.ROOT.resolve("features.yaml"),
+                        dataDir,
+                        LocalPipeline.Ports.free(),
+                        flink,
+                        List.of("--checkpoint-interval", "1s"));
+        pipeline.supervise(new PrintStream(output, true, StandardCharsets.UTF_8), stops::add);
+        return pipeline;
+    }
+
+    /** What the supervisor printed so far. */
+    private String console() {
+        return output.toString(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Two events of one instant served (one tile of the rolling sum holds them all) and a
+     * checkpoint taken after them; returns the instant, for later events into the same tile.
+     */
+    private static long serveTwoEvents(LocalPipeline pipeline, PipelineClient client)
+            throws Exception {
+        long time = System.currentTimeMillis() - 2_000;
+        post(client, PipelineClient.transaction("u1", time, 10.5));
+        post(client, PipelineClient.transaction("u1", time, 20.0));
+        await("the first two events served", () -> rollingSum(client) == 30.5);
+        RecoveryScenario.awaitCheckpointAfter(pipeline.checkpointDir(), System.currentTimeMillis());
+        return time;
     }
 
     private static void post(PipelineClient client, String event) {
