@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The reader's metrics. Features served are counted per feature and status, registered up front for
@@ -35,6 +36,7 @@ public class ReadMetrics {
     private final MeterRegistry registry;
     private final Map<String, Map<FeatureStatus, Counter>> served = new HashMap<>();
     private final Counter redisErrors;
+    private final Map<String, Timer> latencies = new ConcurrentHashMap<>();
 
     public ReadMetrics(MeterRegistry registry, FeatureSpec spec) {
         this.registry = registry;
@@ -68,11 +70,17 @@ public class ReadMetrics {
 
     /** The latency of one request to {@code endpoint}, whatever its outcome. */
     public void request(String endpoint, Duration latency) {
-        Timer.builder("tessera.reader.request.latency")
-                .description("Time to answer a feature request")
-                .tag("endpoint", endpoint)
-                .serviceLevelObjectives(LATENCY_BUCKETS)
-                .register(registry)
+        // Registered once per endpoint: building and registering a meter per request costs a
+        // builder, tags and a registry lookup on the hot path.
+        latencies
+                .computeIfAbsent(
+                        endpoint,
+                        name ->
+                                Timer.builder("tessera.reader.request.latency")
+                                        .description("Time to answer a feature request")
+                                        .tag("endpoint", name)
+                                        .serviceLevelObjectives(LATENCY_BUCKETS)
+                                        .register(registry))
                 .record(latency);
     }
 }
