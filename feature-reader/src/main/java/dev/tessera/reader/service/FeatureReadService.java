@@ -20,6 +20,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Serves features of entity ids: resolves the names against {@code features.yaml}, reads every (id,
@@ -98,6 +99,7 @@ public class FeatureReadService {
             List<RedisLayout.Read> reads,
             List<RedisLayout.Stored> stored) {
         long now = clock.millis();
+        Set<Feature> requested = Set.copyOf(features);
         int groupsPerId = reads.size() / ids.size();
         List<EntityFeatures> answers = new ArrayList<>(ids.size());
         for (int i = 0; i < ids.size(); i++) {
@@ -112,8 +114,11 @@ public class FeatureReadService {
                 }
                 if (read.tiles()) {
                     FeatureGroup group = spec.group(read.group()).orElseThrow();
+                    // Only the requested ones: each merge decodes the tiles' partials again.
                     for (Feature feature : group.rollingFeatures()) {
-                        found.put(feature, rollingValue(feature, group, values.tiles(), now));
+                        if (requested.contains(feature)) {
+                            found.put(feature, rollingValue(feature, group, values.tiles(), now));
+                        }
                     }
                 }
             }
