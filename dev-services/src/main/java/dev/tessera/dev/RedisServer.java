@@ -33,6 +33,10 @@ public final class RedisServer implements AutoCloseable {
     private final Path workDir;
     private final int port;
     private final Security security;
+
+    /** Options of a Redis Cluster node ({@link RedisCluster}), empty for a single server. */
+    private final List<String> clusterOptions;
+
     private ChildProcess process;
 
     /**
@@ -43,10 +47,40 @@ public final class RedisServer implements AutoCloseable {
         this(workDir, port, null);
     }
 
-    private RedisServer(Path workDir, int port, Security security) {
+    private RedisServer(Path workDir, int port, Security security, List<String> clusterOptions) {
         this.workDir = workDir.toAbsolutePath();
         this.port = FreePorts.orPick(port);
         this.security = security;
+        this.clusterOptions = List.copyOf(clusterOptions);
+    }
+
+    private RedisServer(Path workDir, int port, Security security) {
+        this(workDir, port, security, List.of());
+    }
+
+    /**
+     * A node of a Redis Cluster, its cluster state in {@code workDir/nodes.conf}: a node that
+     * misses {@code nodeTimeout} is failing, and its replica is promoted.
+     */
+    static RedisServer clusterNode(Path workDir, int port, Duration nodeTimeout) {
+        return new RedisServer(
+                workDir,
+                port,
+                null,
+                List.of(
+                        "--cluster-enabled",
+                        "yes",
+                        "--cluster-config-file",
+                        "nodes.conf",
+                        // The bus's own free port: the default, port + 10000, may be taken or
+                        // past 65535.
+                        "--cluster-port",
+                        Integer.toString(FreePorts.pick()),
+                        "--cluster-node-timeout",
+                        Long.toString(nodeTimeout.toMillis()),
+                        // The masters still up keep serving their slots while one fails over.
+                        "--cluster-require-full-coverage",
+                        "no"));
     }
 
     /**
@@ -113,6 +147,7 @@ public final class RedisServer implements AutoCloseable {
                         "yes",
                         "--dir",
                         workDir.toString()));
+        command.addAll(clusterOptions);
         process = ChildProcess.start(command, workDir.resolve("redis.log"));
         try {
             awaitPong();
