@@ -143,7 +143,8 @@ public final class RedisCluster implements AutoCloseable {
         return masters == MASTERS ? "" : masters + " masters of " + MASTERS + " running";
     }
 
-    private String cli(RedisServer node, String... args) {
+    /** What redis-cli prints for a command sent to {@code node}; throws when it fails. */
+    public String cli(RedisServer node, String... args) {
         List<String> command =
                 new ArrayList<>(List.of("-h", Loopback.HOST, "-p", Integer.toString(node.port())));
         command.addAll(List.of(args));
