@@ -19,7 +19,7 @@ import java.util.stream.Collectors;
  * spread over the masters by {@code redis-cli --cluster create}. A master gone for {@link
  * #NODE_TIMEOUT} is replaced by its replica.
  */
-public final class RedisCluster implements AutoCloseable {
+public final class RedisCluster implements RedisDeployment {
 
     /** Small, so a test sees a failover within seconds. */
     public static final Duration NODE_TIMEOUT = Duration.ofMillis(2000);
@@ -44,6 +44,7 @@ public final class RedisCluster implements AutoCloseable {
      * of the others a replica); then waits until every node sees the cluster whole: all slots
      * served, every replica's link to its master up.
      */
+    @Override
     public synchronized void start() {
         boolean created = Files.exists(workDir.resolve("created"));
         try {
@@ -102,6 +103,7 @@ public final class RedisCluster implements AutoCloseable {
     }
 
     /** What Quarkus' Redis client needs to reach the cluster: its seeds and the cluster type. */
+    @Override
     public Map<String, String> clientConfig() {
         Map<String, String> config = new LinkedHashMap<>();
         config.put("quarkus.redis.hosts", uris());
@@ -110,6 +112,7 @@ public final class RedisCluster implements AutoCloseable {
     }
 
     /** Stops every node (SIGTERM); {@link #start()} brings the cluster back with its data. */
+    @Override
     public synchronized void stop() {
         nodes.forEach(RedisServer::stop);
     }

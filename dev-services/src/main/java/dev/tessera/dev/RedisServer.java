@@ -21,7 +21,7 @@ import java.util.Map;
  * A real {@code redis-server} child process on 127.0.0.1, with an append-only file. {@link
  * #secured} starts one as production should run: TLS only, and one ACL user with a password.
  */
-public final class RedisServer implements AutoCloseable {
+public final class RedisServer implements RedisDeployment {
 
     private static final String EXECUTABLE = "redis-server";
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(15);
@@ -95,6 +95,7 @@ public final class RedisServer implements AutoCloseable {
     }
 
     /** Starts redis-server and waits until it answers PING. */
+    @Override
     public synchronized void start() {
         if (process != null) {
             throw new IllegalStateException("redis-server already running on port " + port);
@@ -162,6 +163,7 @@ public final class RedisServer implements AutoCloseable {
      * Stops redis-server (SIGTERM); {@link #start()} brings it back on the same port, with its data
      * (read back from its append-only file).
      */
+    @Override
     public synchronized void stop() {
         if (process != null) {
             process.stop(STOP_TIMEOUT);
@@ -203,6 +205,7 @@ public final class RedisServer implements AutoCloseable {
      * What Quarkus' Redis client needs to reach this server: the URI, and when secured the password
      * and a TLS configuration (named {@code redis}) trusting the test CA.
      */
+    @Override
     public Map<String, String> clientConfig() {
         Map<String, String> config = new LinkedHashMap<>();
         config.put("quarkus.redis.hosts", uri());
