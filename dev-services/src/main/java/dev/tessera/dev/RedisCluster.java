@@ -97,6 +97,24 @@ public final class RedisCluster implements RedisDeployment {
                 "Redis Cluster not healthy after " + READY_TIMEOUT.toSeconds() + " s: " + problem);
     }
 
+    /**
+     * Waits until every running replica has all its master wrote: its replication offset reached
+     * its master's. What was acknowledged before then survives the master's loss.
+     */
+    public synchronized void awaitReplicated() {
+        long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
+        String problem = "";
+        while (System.nanoTime() < deadline) {
+            problem = replicationLag();
+            if (problem.isEmpty()) {
+                return;
+            }
+            sleep(50);
+        }
+        throw new IllegalStateException(
+                "replicas behind after " + READY_TIMEOUT.toSeconds() + " s: " + problem);
+    }
+
     /** The seed nodes' URIs, comma-separated, the form {@code quarkus.redis.hosts} takes. */
     public String uris() {
         return nodes.stream().map(RedisServer::uri).collect(Collectors.joining(","));
@@ -155,6 +173,46 @@ public final class RedisCluster implements RedisDeployment {
     }
 
     /** Runs redis-cli, returning its output; throws when it fails or hangs. */
+    /** A replica behind its master, or empty when none is. */
+    private String replicationLag() {
+        Map<Integer, Long> masterOffsets = new LinkedHashMap<>();
+        Map<RedisServer, Map<String, String>> replicas = new LinkedHashMap<>();
+        for (RedisServer node : nodes) {
+            if (!node.isRunning()) {
+                continue;
+            }
+            Map<String, String> info = info(cli(node, "INFO", "replication"));
+            if ("master".equals(info.get("role"))) {
+                masterOffsets.put(node.port(), Long.parseLong(info.get("master_repl_offset")));
+            } else {
+                replicas.put(node, info);
+            }
+        }
+        for (Map.Entry<RedisServer, Map<String, String>> replica : replicas.entrySet()) {
+            Map<String, String> info = replica.getValue();
+            Long master = masterOffsets.get(Integer.parseInt(info.get("master_port")));
+            long offset = Long.parseLong(info.getOrDefault("slave_repl_offset", "-1"));
+            if (master == null || offset < master) {
+                return replica.getKey().uri() + " at " + offset + ", its master at " + master;
+            }
+        }
+        return "";
+    }
+
+    /** The {@code key:value} lines of an INFO reply. */
+    private static Map<String, String> info(String reply) {
+        Map<String, String> fields = new LinkedHashMap<>();
+        reply.lines()
+                .map(String::trim)
+                .filter(line -> line.indexOf(':') > 0 && !line.startsWith("#"))
+                .forEach(
+                        line ->
+                                fields.put(
+                                        line.substring(0, line.indexOf(':')),
+                                        line.substring(line.indexOf(':') + 1)));
+        return fields;
+    }
+
     private String cli(List<String> args) {
         List<String> command = new ArrayList<>(List.of("redis-cli"));
         command.addAll(args);

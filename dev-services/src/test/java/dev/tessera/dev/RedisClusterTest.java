@@ -20,6 +20,8 @@ class RedisClusterTest {
                     .containsEntry("quarkus.redis.client-type", "cluster")
                     .containsEntry("quarkus.redis.hosts", cluster.uris());
 
+            cluster.awaitReplicated();
+
             RedisServer killed = cluster.masters().get(0);
             killed.process().kill9();
             killed.stop();
