@@ -78,6 +78,7 @@ public final class ClusterRouter implements RedisStore, AutoCloseable {
     private final RedisOptions options;
     private final String scheme;
     private final String userInfo;
+    private final String query;
     private final List<String> seeds = new ArrayList<>();
     private final Map<String, Node> nodes = new ConcurrentHashMap<>();
 
@@ -87,7 +88,8 @@ public final class ClusterRouter implements RedisStore, AutoCloseable {
 
     /**
      * A router over the cluster whose seed nodes are {@code options}' endpoints; each master gets a
-     * single-node client with {@code options}' other settings (pool sizes...).
+     * single-node client with {@code options}' other settings (pool sizes, password...), and the
+     * first seed's scheme, user and parameters ({@code ?user=}).
      */
     public ClusterRouter(Vertx vertx, RedisOptions options) {
         this.vertx = vertx;
@@ -95,6 +97,7 @@ public final class ClusterRouter implements RedisStore, AutoCloseable {
         URI first = URI.create(options.getEndpoints().get(0));
         this.scheme = first.getScheme();
         this.userInfo = first.getRawUserInfo();
+        this.query = first.getRawQuery();
         for (String endpoint : options.getEndpoints()) {
             URI uri = URI.create(endpoint);
             seeds.add(uri.getHost() + ":" + uri.getPort());

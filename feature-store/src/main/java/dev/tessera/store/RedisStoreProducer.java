@@ -9,13 +9,15 @@ import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 /**
  * The services' {@link RedisStore}, chosen by Quarkus' own Redis keys: with {@code
  * quarkus.redis.client-type=cluster}, a {@link ClusterRouter} over the seed nodes {@code
- * quarkus.redis.hosts}, each master's pool sized as Quarkus' client would be; otherwise the node
- * behind Quarkus' client (its TLS and credentials included).
+ * quarkus.redis.hosts}, each master's pool sized as Quarkus' client would be, with its password
+ * (not yet its TLS configuration); otherwise the node behind Quarkus' client (TLS and credentials
+ * included).
  */
 @ApplicationScoped
 public class RedisStoreProducer {
@@ -28,6 +30,7 @@ public class RedisStoreProducer {
             @ConfigProperty(name = "quarkus.redis.client-type", defaultValue = "standalone")
                     RedisClientType type,
             @ConfigProperty(name = "quarkus.redis.hosts") List<String> hosts,
+            @ConfigProperty(name = "quarkus.redis.password") Optional<String> password,
             // Quarkus' own defaults.
             @ConfigProperty(name = "quarkus.redis.max-pool-size", defaultValue = "6")
                     int maxPoolSize,
@@ -42,7 +45,8 @@ public class RedisStoreProducer {
                         .setType(RedisClientType.CLUSTER)
                         .setEndpoints(new ArrayList<>(hosts))
                         .setMaxPoolSize(maxPoolSize)
-                        .setMaxPoolWaiting(maxPoolWaiting));
+                        .setMaxPoolWaiting(maxPoolWaiting)
+                        .setPassword(password.orElse(null)));
     }
 
     void close(@Disposes RedisStore store) {
