@@ -56,16 +56,28 @@ public final class LocalInfra implements AutoCloseable {
      */
     public static LocalInfra startWithRedisCluster() {
         try {
-            Path dataDir = Files.createTempDirectory("tessera-infra");
-            return start(
-                    dataDir,
-                    new KafkaBroker(dataDir.resolve("kafka"), 0),
-                    new RedisCluster(dataDir.resolve("redis-cluster")),
-                    0,
-                    true);
+            return startWithRedisCluster(Files.createTempDirectory("tessera-infra"), 0, 0, true);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a temporary directory", e);
         }
+    }
+
+    /**
+     * Starts everything with data kept in {@code dataDir} across runs, the online store a {@link
+     * RedisCluster}; a port of 0 means a free one.
+     */
+    public static LocalInfra startWithRedisCluster(Path dataDir, int kafkaPort, int registryPort) {
+        return startWithRedisCluster(dataDir.toAbsolutePath(), kafkaPort, registryPort, false);
+    }
+
+    private static LocalInfra startWithRedisCluster(
+            Path dataDir, int kafkaPort, int registryPort, boolean temporary) {
+        return start(
+                dataDir,
+                new KafkaBroker(dataDir.resolve("kafka"), kafkaPort),
+                new RedisCluster(dataDir.resolve("redis-cluster")),
+                registryPort,
+                temporary);
     }
 
     /**

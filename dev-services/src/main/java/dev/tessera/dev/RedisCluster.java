@@ -31,11 +31,30 @@ public final class RedisCluster implements RedisDeployment {
     private final Path workDir;
     private final List<RedisServer> nodes = new ArrayList<>();
 
-    /** The cluster's nodes, each under {@code workDir/node-<i>}, on free ports. */
+    /**
+     * The cluster's nodes, each under {@code workDir/node-<i>}, on free ports the first time, kept
+     * in {@code node-<i>/ports} for the next: the nodes know each other by port.
+     */
     public RedisCluster(Path workDir) {
         this.workDir = workDir.toAbsolutePath();
         for (int i = 0; i < 2 * MASTERS; i++) {
-            nodes.add(RedisServer.clusterNode(this.workDir.resolve("node-" + i), 0, NODE_TIMEOUT));
+            Path nodeDir = this.workDir.resolve("node-" + i);
+            int[] ports = ports(nodeDir.resolve("ports"));
+            nodes.add(RedisServer.clusterNode(nodeDir, ports[0], ports[1], NODE_TIMEOUT));
+        }
+    }
+
+    /** A node's port and bus port, picked and written the first time. */
+    private static int[] ports(Path file) {
+        try {
+            if (!Files.exists(file)) {
+                Files.createDirectories(file.getParent());
+                Files.writeString(file, FreePorts.pick() + " " + FreePorts.pick());
+            }
+            String[] ports = Files.readString(file).trim().split(" ");
+            return new int[] {Integer.parseInt(ports[0]), Integer.parseInt(ports[1])};
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot keep the ports of " + file.getParent(), e);
         }
     }
 

@@ -59,10 +59,11 @@ public final class RedisServer implements RedisDeployment {
     }
 
     /**
-     * A node of a Redis Cluster, its cluster state in {@code workDir/nodes.conf}: a node that
+     * A node of a Redis Cluster, its cluster state in {@code workDir/nodes.conf}, its cluster bus
+     * on {@code busPort} (the default, port + 10000, may be taken or past 65535): a node that
      * misses {@code nodeTimeout} is failing, and its replica is promoted.
      */
-    static RedisServer clusterNode(Path workDir, int port, Duration nodeTimeout) {
+    static RedisServer clusterNode(Path workDir, int port, int busPort, Duration nodeTimeout) {
         return new RedisServer(
                 workDir,
                 port,
@@ -72,10 +73,8 @@ public final class RedisServer implements RedisDeployment {
                         "yes",
                         "--cluster-config-file",
                         "nodes.conf",
-                        // The bus's own free port: the default, port + 10000, may be taken or
-                        // past 65535.
                         "--cluster-port",
-                        Integer.toString(FreePorts.pick()),
+                        Integer.toString(busPort),
                         "--cluster-node-timeout",
                         Long.toString(nodeTimeout.toMillis()),
                         // The masters still up keep serving their slots while one fails over.

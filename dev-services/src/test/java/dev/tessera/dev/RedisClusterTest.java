@@ -34,4 +34,18 @@ class RedisClusterTest {
             assertThat(cluster.masters()).hasSize(3).doesNotContain(killed);
         }
     }
+
+    @Test
+    void startsAgainFromItsDirectoryOnTheSamePorts() {
+        String uris;
+        try (RedisCluster cluster = new RedisCluster(dir)) {
+            cluster.start();
+            uris = cluster.uris();
+        }
+        try (RedisCluster again = new RedisCluster(dir)) {
+            assertThat(again.uris()).isEqualTo(uris);
+            again.start();
+            assertThat(again.masters()).hasSize(3);
+        }
+    }
 }
