@@ -40,6 +40,7 @@ import java.util.stream.IntStream;
 public final class ClusterRouter implements RedisStore, AutoCloseable {
 
     private static final int MAX_REDIRECTS = 5;
+    private static final int DEFAULT_PORT = 6379;
 
     /** Failures within this of a topology refresh do not ask for another. */
     private static final long REFRESH_INTERVAL_NANOS = 100_000_000L;
@@ -100,7 +101,7 @@ public final class ClusterRouter implements RedisStore, AutoCloseable {
         this.query = first.getRawQuery();
         for (String endpoint : options.getEndpoints()) {
             URI uri = URI.create(endpoint);
-            seeds.add(uri.getHost() + ":" + uri.getPort());
+            seeds.add(uri.getHost() + ":" + (uri.getPort() < 0 ? DEFAULT_PORT : uri.getPort()));
         }
     }
 
