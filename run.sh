@@ -7,6 +7,8 @@
 #                             standalone session cluster (a JobManager, web UI on :8081, and two
 #                             TaskManagers of two slots, each its own JVM; logs in
 #                             .tessera/flink-cluster/log) instead of a MiniCluster; with --demo too
+#   ./run.sh --redis-cluster  the online store a Redis Cluster (three masters, a replica each, in
+#                             .tessera/infra/redis-cluster) instead of one redis-server
 # The Flink job checkpoints to .tessera/checkpoints and, started again, resumes from the newest
 # checkpoint or savepoint there. While it runs, from another terminal:
 #   ./run.sh --stop-with-savepoint   stops the job with a savepoint in .tessera/savepoints and

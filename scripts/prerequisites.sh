@@ -13,9 +13,10 @@ require_java17() {
     fi
 }
 
-# Tests and the local pipeline start a real redis-server (Debian package redis-server).
+# Tests and the local pipeline start a real redis-server (Debian package redis-server); the Redis
+# Cluster tests also join nodes with redis-cli (package redis-tools, which redis-server brings).
 require_redis() {
-    command -v redis-server >/dev/null 2>&1 && return 0
+    command -v redis-server >/dev/null 2>&1 && command -v redis-cli >/dev/null 2>&1 && return 0
     if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
         echo "Installing redis-server with apt-get..."
         apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
@@ -23,8 +24,8 @@ require_redis() {
         echo "Installing redis-server with sudo apt-get..."
         sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
     fi
-    if ! command -v redis-server >/dev/null 2>&1; then
-        echo "redis-server is missing: install it (Debian/Ubuntu: apt-get install -y redis-server; macOS: brew install redis)." >&2
+    if ! command -v redis-server >/dev/null 2>&1 || ! command -v redis-cli >/dev/null 2>&1; then
+        echo "redis-server or redis-cli is missing: install them (Debian/Ubuntu: apt-get install -y redis-server; macOS: brew install redis)." >&2
         exit 1
     fi
 }

@@ -7,7 +7,7 @@ import dev.tessera.spec.model.FeatureSpec;
 import dev.tessera.spec.store.RedisCommand;
 import dev.tessera.spec.store.RedisLayout;
 import dev.tessera.store.BlockingRedis;
-import dev.tessera.store.RedisNode;
+import dev.tessera.store.RedisStore;
 import io.vertx.redis.client.RedisOptions;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -72,11 +72,11 @@ final class ReaderBench {
                         .setMaxPoolWaiting(4096);
         try (BlockingRedis client = new BlockingRedis(options)) {
             store(client);
-            return measure(client.node());
+            return measure(client.store());
         }
     }
 
-    private List<Figure> measure(RedisNode client) throws Exception {
+    private List<Figure> measure(RedisStore client) throws Exception {
         Supplier<HttpRequest> single = this::single;
         Supplier<HttpRequest> batch = this::batch;
         check(single.get(), "\"PRESENT\"");
@@ -179,7 +179,7 @@ final class ReaderBench {
     private Figure beside(
             String name,
             HttpLoad.Result reader,
-            RedisNode client,
+            RedisStore client,
             Supplier<List<RedisLayout.Read>> request,
             int concurrency,
             String reads)

@@ -25,14 +25,14 @@ public final class LocalInfra implements AutoCloseable {
     private final Path dataDir;
     private final boolean temporary;
     private final KafkaCluster kafka;
-    private final RedisServer redis;
+    private final RedisDeployment redis;
     private final ApicurioRegistry registry;
 
     private LocalInfra(
             Path dataDir,
             boolean temporary,
             KafkaCluster kafka,
-            RedisServer redis,
+            RedisDeployment redis,
             ApicurioRegistry registry) {
         this.dataDir = dataDir;
         this.temporary = temporary;
@@ -48,6 +48,36 @@ public final class LocalInfra implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException("cannot create a temporary directory", e);
         }
+    }
+
+    /**
+     * Starts everything on free ports in a temporary directory, deleted by {@link #close()}, the
+     * online store a {@link RedisCluster}.
+     */
+    public static LocalInfra startWithRedisCluster() {
+        try {
+            return startWithRedisCluster(Files.createTempDirectory("tessera-infra"), 0, 0, true);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a temporary directory", e);
+        }
+    }
+
+    /**
+     * Starts everything with data kept in {@code dataDir} across runs, the online store a {@link
+     * RedisCluster}; a port of 0 means a free one.
+     */
+    public static LocalInfra startWithRedisCluster(Path dataDir, int kafkaPort, int registryPort) {
+        return startWithRedisCluster(dataDir.toAbsolutePath(), kafkaPort, registryPort, false);
+    }
+
+    private static LocalInfra startWithRedisCluster(
+            Path dataDir, int kafkaPort, int registryPort, boolean temporary) {
+        return start(
+                dataDir,
+                KafkaCluster.of(new KafkaBroker(dataDir.resolve("kafka"), kafkaPort)),
+                new RedisCluster(dataDir.resolve("redis-cluster")),
+                registryPort,
+                temporary);
     }
 
     /**
@@ -73,7 +103,7 @@ public final class LocalInfra implements AutoCloseable {
         return start(
                 dataDir.toAbsolutePath(),
                 KafkaCluster.of(new KafkaBroker(dataDir.resolve("kafka"), 0, saslSsl)),
-                0,
+                new RedisServer(dataDir.resolve("redis"), 0),
                 0,
                 false);
     }
@@ -86,7 +116,7 @@ public final class LocalInfra implements AutoCloseable {
         return start(
                 dataDir.toAbsolutePath(),
                 KafkaCluster.of(dataDir.toAbsolutePath().resolve("kafka"), brokers),
-                0,
+                new RedisServer(dataDir.toAbsolutePath().resolve("redis"), 0),
                 0,
                 false);
     }
@@ -96,14 +126,17 @@ public final class LocalInfra implements AutoCloseable {
         return start(
                 dataDir,
                 KafkaCluster.of(new KafkaBroker(dataDir.resolve("kafka"), kafkaPort)),
-                redisPort,
+                new RedisServer(dataDir.resolve("redis"), redisPort),
                 registryPort,
                 temporary);
     }
 
     private static LocalInfra start(
-            Path dataDir, KafkaCluster kafka, int redisPort, int registryPort, boolean temporary) {
-        RedisServer redis = new RedisServer(dataDir.resolve("redis"), redisPort);
+            Path dataDir,
+            KafkaCluster kafka,
+            RedisDeployment redis,
+            int registryPort,
+            boolean temporary) {
         // The registry takes longest to start: it starts while Redis and Kafka do.
         CompletableFuture<ApicurioRegistry> registry =
                 CompletableFuture.supplyAsync(
@@ -135,7 +168,32 @@ public final class LocalInfra implements AutoCloseable {
         return kafka;
     }
 
+    /**
+     * The one redis-server.
+     *
+     * @throws IllegalStateException when the online store is a {@link RedisCluster}
+     */
     public RedisServer redis() {
+        if (redis instanceof RedisServer server) {
+            return server;
+        }
+        throw new IllegalStateException("the online store is a Redis Cluster: see redisCluster()");
+    }
+
+    /**
+     * The Redis Cluster.
+     *
+     * @throws IllegalStateException when the online store is one redis-server
+     */
+    public RedisCluster redisCluster() {
+        if (redis instanceof RedisCluster cluster) {
+            return cluster;
+        }
+        throw new IllegalStateException("the online store is one redis-server: see redis()");
+    }
+
+    /** The online store, whichever it is. */
+    public RedisDeployment redisDeployment() {
         return redis;
     }
 
@@ -151,8 +209,8 @@ public final class LocalInfra implements AutoCloseable {
      * Configuration pointing Tessera's services at this infrastructure: the Kafka, Redis and
      * Apicurio keys Quarkus and the SmallRye Kafka connector read, Quarkus Dev Services off (they
      * would try Docker). Tests reach the parts themselves through {@link #kafka()}, {@link
-     * #redis()} and {@link #registry()}: keys under {@code tessera.} would fail the services'
-     * strict config mappings.
+     * #redisDeployment()} and {@link #registry()}: keys under {@code tessera.} would fail the
+     * services' strict config mappings.
      */
     public Map<String, String> config() {
         Map<String, String> config = new LinkedHashMap<>();

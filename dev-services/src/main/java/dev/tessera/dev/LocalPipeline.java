@@ -118,22 +118,25 @@ public final class LocalPipeline implements AutoCloseable {
     /**
      * Where the infrastructure the pipeline runs on listens.
      *
+     * @param redisConfig the writer's and the reader's {@code quarkus.redis.*} keys: one server's
+     *     URI, or a Redis Cluster's seeds and client type
      * @param kafkaClients Kafka client settings ({@code security.protocol}, {@code sasl.*}, {@code
      *     ssl.*}) of each of {@link #KAFKA_CLIENTS}, none on a plaintext cluster
      */
     public record Endpoints(
             String bootstrapServers,
             String registryUrl,
-            String redisUri,
+            Map<String, String> redisConfig,
             Map<String, Map<String, String>> kafkaClients) {
 
         public Endpoints {
+            redisConfig = Map.copyOf(redisConfig);
             kafkaClients = Map.copyOf(kafkaClients);
         }
 
-        /** Endpoints of a plaintext Kafka cluster. */
+        /** Endpoints of a plaintext Kafka cluster and one Redis server at {@code redisUri}. */
         public Endpoints(String bootstrapServers, String registryUrl, String redisUri) {
-            this(bootstrapServers, registryUrl, redisUri, Map.of());
+            this(bootstrapServers, registryUrl, Map.of("quarkus.redis.hosts", redisUri), Map.of());
         }
 
         /** The infrastructure's endpoints: its SASL_SSL listener, if its broker has one. */
@@ -148,7 +151,7 @@ public final class LocalPipeline implements AutoCloseable {
                                 return new Endpoints(
                                         kafka.saslSslBootstrapServers(),
                                         infra.registry().url(),
-                                        infra.redis().uri(),
+                                        infra.redisDeployment().clientConfig(),
                                         clients);
                             })
                     .orElseGet(
@@ -156,7 +159,8 @@ public final class LocalPipeline implements AutoCloseable {
                                     new Endpoints(
                                             kafka.bootstrapServers(),
                                             infra.registry().url(),
-                                            infra.redis().uri()));
+                                            infra.redisDeployment().clientConfig(),
+                                            Map.of()));
         }
 
         /** The Kafka client settings of one of {@link #KAFKA_CLIENTS}. */
@@ -248,10 +252,31 @@ public final class LocalPipeline implements AutoCloseable {
             Ports ports,
             FlinkDeployment flink,
             List<String> jobArgs) {
+        return start(root, spec, dataDir, ports, flink, false, jobArgs);
+    }
+
+    /**
+     * {@link #start(Path, Path, Path, Ports, FlinkDeployment, List)}, the online store a {@link
+     * RedisCluster} (on free ports, kept across runs) when {@code redisCluster}.
+     */
+    public static LocalPipeline start(
+            Path root,
+            Path spec,
+            Path dataDir,
+            Ports ports,
+            FlinkDeployment flink,
+            boolean redisCluster,
+            List<String> jobArgs) {
         SpecParser.parse(spec); // a bad spec fails here, before anything starts
         LocalInfra infra =
-                LocalInfra.start(
-                        dataDir.resolve("infra"), ports.kafka(), ports.redis(), ports.registry());
+                redisCluster
+                        ? LocalInfra.startWithRedisCluster(
+                                dataDir.resolve("infra"), ports.kafka(), ports.registry())
+                        : LocalInfra.start(
+                                dataDir.resolve("infra"),
+                                ports.kafka(),
+                                ports.redis(),
+                                ports.registry());
         return start(
                 new LocalPipeline(root, spec, dataDir, ports, Endpoints.of(infra), infra, flink),
                 jobArgs);
@@ -684,7 +709,7 @@ public final class LocalPipeline implements AutoCloseable {
                 Map.of(
                         "kafka.bootstrap.servers", endpoints.bootstrapServers(),
                         "apicurio.registry.url", endpoints.registryUrl());
-        Map<String, String> redis = Map.of("quarkus.redis.hosts", endpoints.redisUri());
+        Map<String, String> redis = endpoints.redisConfig();
         Map<String, String> auth = jwt.serviceConfig();
         Map<String, String> kafkaEnv = kafkaEnvironment(endpoints.kafkaClient(module));
         Map<String, String> config =
@@ -822,7 +847,10 @@ public final class LocalPipeline implements AutoCloseable {
                                 broker::start,
                                 false));
             }
-            parts.add(new Supervisor.Part("Redis", infra.redis()::process, null, false));
+            // A Redis Cluster outlives a node (its replica takes over): only one server is watched.
+            if (infra.redisDeployment() instanceof RedisServer redis) {
+                parts.add(new Supervisor.Part("Redis", redis::process, null, false));
+            }
             parts.add(
                     new Supervisor.Part(
                             "The schema registry", infra.registry()::process, null, false));
@@ -919,6 +947,7 @@ public final class LocalPipeline implements AutoCloseable {
         boolean demo = false;
         List<String> restore = RESUME_LATEST;
         FlinkDeployment flink = FlinkDeployment.MINI_CLUSTER;
+        boolean redisCluster = false;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--root" -> root = Path.of(Arguments.requireValue(args, ++i));
@@ -926,6 +955,7 @@ public final class LocalPipeline implements AutoCloseable {
                 case "--data" -> data = Path.of(Arguments.requireValue(args, ++i));
                 case "--demo" -> demo = true;
                 case "--flink-cluster" -> flink = FlinkDeployment.SESSION_CLUSTER;
+                case "--redis-cluster" -> redisCluster = true;
                 case "--from-savepoint" ->
                         restore =
                                 List.of(
@@ -937,13 +967,15 @@ public final class LocalPipeline implements AutoCloseable {
                                 "unknown argument "
                                         + args[i]
                                         + "; usage: [--root DIR] [--spec FILE] [--data DIR] [--demo]"
-                                        + " [--from-savepoint PATH] [--flink-cluster]");
+                                        + " [--from-savepoint PATH] [--flink-cluster]"
+                                        + " [--redis-cluster]");
             }
         }
         Path specFile = spec != null ? spec : root.resolve("features.yaml");
         System.out.println(
                 "Starting Kafka, Redis, the schema registry, the Flink job and the services...");
-        LocalPipeline pipeline = start(root, specFile, data, Ports.defaults(), flink, restore);
+        LocalPipeline pipeline =
+                start(root, specFile, data, Ports.defaults(), flink, redisCluster, restore);
         Runtime.getRuntime().addShutdownHook(new Thread(pipeline::close, "tessera-shutdown"));
         pipeline.supervise(System.out, why -> System.exit(1));
         String flinkUi = pipeline.flinkUrl();
@@ -988,7 +1020,7 @@ public final class LocalPipeline implements AutoCloseable {
                 flinkUi,
                 pipeline.endpoints.bootstrapServers(),
                 pipeline.endpoints.registryUrl(),
-                pipeline.endpoints.redisUri(),
+                pipeline.endpoints.redisConfig().get("quarkus.redis.hosts"),
                 pipeline.dataDir.resolve("jwt"),
                 pipeline.producerTokenFile(),
                 pipeline.readerTokenFile(),

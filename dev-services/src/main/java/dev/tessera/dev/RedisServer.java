@@ -21,7 +21,7 @@ import java.util.Map;
  * A real {@code redis-server} child process on 127.0.0.1, with an append-only file. {@link
  * #secured} starts one as production should run: TLS only, and one ACL user with a password.
  */
-public final class RedisServer implements AutoCloseable {
+public final class RedisServer implements RedisDeployment {
 
     private static final String EXECUTABLE = "redis-server";
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(15);
@@ -33,6 +33,10 @@ public final class RedisServer implements AutoCloseable {
     private final Path workDir;
     private final int port;
     private final Security security;
+
+    /** Options of a Redis Cluster node ({@link RedisCluster}), empty for a single server. */
+    private final List<String> clusterOptions;
+
     private ChildProcess process;
 
     /**
@@ -43,10 +47,39 @@ public final class RedisServer implements AutoCloseable {
         this(workDir, port, null);
     }
 
-    private RedisServer(Path workDir, int port, Security security) {
+    private RedisServer(Path workDir, int port, Security security, List<String> clusterOptions) {
         this.workDir = workDir.toAbsolutePath();
         this.port = FreePorts.orPick(port);
         this.security = security;
+        this.clusterOptions = List.copyOf(clusterOptions);
+    }
+
+    private RedisServer(Path workDir, int port, Security security) {
+        this(workDir, port, security, List.of());
+    }
+
+    /**
+     * A node of a Redis Cluster, its cluster state in {@code workDir/nodes.conf}, its cluster bus
+     * on {@code busPort} (the default, port + 10000, may be taken or past 65535): a node that
+     * misses {@code nodeTimeout} is failing, and its replica is promoted.
+     */
+    static RedisServer clusterNode(Path workDir, int port, int busPort, Duration nodeTimeout) {
+        return new RedisServer(
+                workDir,
+                port,
+                null,
+                List.of(
+                        "--cluster-enabled",
+                        "yes",
+                        "--cluster-config-file",
+                        "nodes.conf",
+                        "--cluster-port",
+                        Integer.toString(busPort),
+                        "--cluster-node-timeout",
+                        Long.toString(nodeTimeout.toMillis()),
+                        // The masters still up keep serving their slots while one fails over.
+                        "--cluster-require-full-coverage",
+                        "no"));
     }
 
     /**
@@ -61,6 +94,7 @@ public final class RedisServer implements AutoCloseable {
     }
 
     /** Starts redis-server and waits until it answers PING. */
+    @Override
     public synchronized void start() {
         if (process != null) {
             throw new IllegalStateException("redis-server already running on port " + port);
@@ -113,6 +147,7 @@ public final class RedisServer implements AutoCloseable {
                         "yes",
                         "--dir",
                         workDir.toString()));
+        command.addAll(clusterOptions);
         process = ChildProcess.start(command, workDir.resolve("redis.log"));
         try {
             awaitPong();
@@ -127,6 +162,7 @@ public final class RedisServer implements AutoCloseable {
      * Stops redis-server (SIGTERM); {@link #start()} brings it back on the same port, with its data
      * (read back from its append-only file).
      */
+    @Override
     public synchronized void stop() {
         if (process != null) {
             process.stop(STOP_TIMEOUT);
@@ -168,6 +204,7 @@ public final class RedisServer implements AutoCloseable {
      * What Quarkus' Redis client needs to reach this server: the URI, and when secured the password
      * and a TLS configuration (named {@code redis}) trusting the test CA.
      */
+    @Override
     public Map<String, String> clientConfig() {
         Map<String, String> config = new LinkedHashMap<>();
         config.put("quarkus.redis.hosts", uri());

@@ -15,12 +15,22 @@ import java.util.Map;
  */
 public final class TesseraTestResources implements QuarkusTestResourceLifecycleManager {
 
+    /** The init argument that makes the online store a Redis Cluster: {@code redis=cluster}. */
+    public static final String REDIS_ARG = "redis";
+
     private static volatile LocalInfra infra;
     private static volatile JwtIssuer jwt;
 
+    private boolean redisCluster;
+
+    @Override
+    public void init(Map<String, String> initArgs) {
+        redisCluster = "cluster".equals(initArgs.get(REDIS_ARG));
+    }
+
     @Override
     public Map<String, String> start() {
-        LocalInfra started = LocalInfra.start();
+        LocalInfra started = redisCluster ? LocalInfra.startWithRedisCluster() : LocalInfra.start();
         infra = started;
         jwt = JwtIssuer.loadOrCreate(started.dataDir().resolve("jwt"));
         Map<String, String> config = new LinkedHashMap<>(started.config());
@@ -62,6 +72,11 @@ public final class TesseraTestResources implements QuarkusTestResourceLifecycleM
 
     public static RedisServer redis() {
         return infra().redis();
+    }
+
+    /** The online store, one redis-server or a Redis Cluster: to stop and start it. */
+    public static RedisDeployment redisDeployment() {
+        return infra().redisDeployment();
     }
 
     public static ApicurioRegistry registry() {

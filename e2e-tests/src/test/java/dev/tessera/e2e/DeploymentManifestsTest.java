@@ -24,6 +24,7 @@ import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyIngressRule;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicySpec;
@@ -353,6 +354,30 @@ class DeploymentManifestsTest {
                         .get(0);
         assertThat(String.join("\n", redis.getArgs()))
                 .contains("user default off", "--port 0 --tls-port 6379", "--aclfile");
+    }
+
+    @Test
+    void theRedisClusterHasSixNodesWithTheirStableNamesAndAJobThatJoinsThem() {
+        StatefulSet nodes = named(StatefulSet.class, "redis-cluster");
+        assertThat(nodes.getSpec().getReplicas()).isEqualTo(6);
+        assertThat(named(Service.class, "redis-cluster").getSpec().getClusterIP())
+                .isEqualTo("None");
+        Container redis = nodes.getSpec().getTemplate().getSpec().getContainers().get(0);
+        assertThat(String.join("\n", redis.getArgs()))
+                .contains(
+                        "user default off",
+                        "--cluster-enabled yes",
+                        "--cluster-announce-hostname \"${POD_NAME}.redis-cluster\"",
+                        "--appendonly yes");
+        Container create =
+                named(Job.class, "redis-cluster-create")
+                        .getSpec()
+                        .getTemplate()
+                        .getSpec()
+                        .getContainers()
+                        .get(0);
+        assertThat(String.join("\n", create.getArgs()))
+                .contains("--cluster create $nodes --cluster-replicas 1 --cluster-yes");
     }
 
     private <T extends HasMetadata> List<T> all(Class<T> model) {

@@ -10,7 +10,6 @@ import dev.tessera.spec.store.RedisLayout;
 import dev.tessera.spec.store.StoredTile;
 import dev.tessera.spec.store.StoredValue;
 import dev.tessera.store.BlockingRedis;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -30,34 +29,36 @@ record RedisSnapshot(Map<String, String> values, Map<String, StoreModel.Tile> ti
     /** Reads every feature hash of the spec's entities whose id passes {@code entityIds}. */
     static RedisSnapshot read(
             String host, int port, FeatureSpec spec, Predicate<String> entityIds) {
+        try (BlockingRedis redis = BlockingRedis.connect("redis://" + host + ":" + port)) {
+            return read(redis, spec, entityIds);
+        }
+    }
+
+    /** As {@link #read(String, int, FeatureSpec, Predicate)}, through any client: a cluster's. */
+    static RedisSnapshot read(BlockingRedis redis, FeatureSpec spec, Predicate<String> entityIds) {
         Map<String, String> values = new TreeMap<>();
         Map<String, StoreModel.Tile> tiles = new TreeMap<>();
-        try (BlockingRedis redis = BlockingRedis.connect("redis://" + host + ":" + port)) {
-            List<RedisLayout.Read> reads = new ArrayList<>();
-            for (Entity entity : spec.entities()) {
-                // A group's two hashes make one read; groups the spec no longer has are skipped.
-                Set<RedisLayout.Read> ofEntity = new LinkedHashSet<>();
-                for (byte[] key :
-                        redis.send(List.of(RedisLayout.keysOf(entity.name()))).get(0).elements()) {
-                    RedisLayout.parseKey(new String(key, StandardCharsets.UTF_8))
-                            .filter(found -> entityIds.test(found.entityId()))
-                            .ifPresent(
-                                    found ->
-                                            spec.group(found.group())
-                                                    .ifPresent(
-                                                            group ->
-                                                                    ofEntity.add(
-                                                                            read(found, group))));
-                }
-                reads.addAll(ofEntity);
+        List<RedisLayout.Read> reads = new ArrayList<>();
+        for (Entity entity : spec.entities()) {
+            // A group's two hashes make one read; groups the spec no longer has are skipped.
+            Set<RedisLayout.Read> ofEntity = new LinkedHashSet<>();
+            for (String key : redis.keysOf(entity.name())) {
+                RedisLayout.parseKey(key)
+                        .filter(found -> entityIds.test(found.entityId()))
+                        .ifPresent(
+                                found ->
+                                        spec.group(found.group())
+                                                .ifPresent(
+                                                        group -> ofEntity.add(read(found, group))));
             }
-            List<RedisLayout.Stored> stored = redis.read(reads);
-            for (int r = 0; r < reads.size(); r++) {
-                FeatureGroup group = spec.group(reads.get(r).group()).orElseThrow();
-                String entityId = reads.get(r).entityId();
-                readValues(stored.get(r).values(), entityId, group, values);
-                readTiles(stored.get(r).tiles(), entityId, group, tiles);
-            }
+            reads.addAll(ofEntity);
+        }
+        List<RedisLayout.Stored> stored = redis.read(reads);
+        for (int r = 0; r < reads.size(); r++) {
+            FeatureGroup group = spec.group(reads.get(r).group()).orElseThrow();
+            String entityId = reads.get(r).entityId();
+            readValues(stored.get(r).values(), entityId, group, values);
+            readTiles(stored.get(r).tiles(), entityId, group, tiles);
         }
         return new RedisSnapshot(values, tiles);
     }

@@ -31,6 +31,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.strimzi.api.kafka.model.kafka.Kafka;
 import io.strimzi.api.kafka.model.nodepool.KafkaNodePool;
@@ -72,6 +73,7 @@ final class StrictManifests {
                     Service.class,
                     Deployment.class,
                     StatefulSet.class,
+                    Job.class,
                     NetworkPolicy.class,
                     Kafka.class,
                     KafkaNodePool.class,

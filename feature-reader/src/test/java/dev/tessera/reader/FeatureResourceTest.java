@@ -16,11 +16,11 @@ import dev.tessera.spec.model.Feature;
 import dev.tessera.spec.model.FeatureGroup;
 import dev.tessera.spec.model.FeatureSpec;
 import dev.tessera.spec.store.TileMerger;
+import dev.tessera.store.RedisStore;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
 import io.restassured.specification.RequestSpecification;
-import io.vertx.mutiny.redis.client.Redis;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,7 +37,7 @@ class FeatureResourceTest {
 
     static final String GROUP = "user_transactions_5m";
 
-    @Inject Redis redisClient;
+    @Inject RedisStore redisClient;
     @Inject FeatureSpec spec;
 
     /** A request with a token that may read every entity. */
@@ -175,7 +175,7 @@ class FeatureResourceTest {
 
     @Test
     void answers503WhileRedisIsDownAndRecoversByItself() {
-        TesseraTestResources.redis().stop();
+        TesseraTestResources.redisDeployment().stop();
         try {
             asReader()
                     .get("/v1/features/user/u1")
@@ -183,7 +183,7 @@ class FeatureResourceTest {
                     .statusCode(503)
                     .contentType("application/problem+json");
         } finally {
-            TesseraTestResources.redis().start();
+            TesseraTestResources.redisDeployment().start();
         }
         await().atMost(Duration.ofSeconds(20))
                 .untilAsserted(() -> asReader().get("/v1/features/user/u1").then().statusCode(200));

@@ -51,7 +51,7 @@ class ObservabilityTest {
         given().get(readiness).then().statusCode(200).body("status", equalTo("UP"));
         double errorsBefore = scrape().sum("tessera_reader_redis_errors_total", Map.of());
 
-        TesseraTestResources.redis().stop();
+        TesseraTestResources.redisDeployment().stop();
         try {
             await().atMost(Duration.ofSeconds(20))
                     .untilAsserted(
@@ -66,7 +66,7 @@ class ObservabilityTest {
             assertThat(scrape().sum("tessera_reader_redis_errors_total", Map.of()))
                     .isGreaterThanOrEqualTo(errorsBefore + 1);
         } finally {
-            TesseraTestResources.redis().start();
+            TesseraTestResources.redisDeployment().start();
         }
         await().atMost(Duration.ofSeconds(20))
                 .untilAsserted(

@@ -9,10 +9,10 @@ import dev.tessera.spec.model.Feature;
 import dev.tessera.spec.model.FeatureSpec;
 import dev.tessera.spec.reference.Event;
 import dev.tessera.spec.reference.Reference;
+import dev.tessera.store.RedisStore;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusMock;
 import io.quarkus.test.junit.QuarkusTest;
-import io.vertx.mutiny.redis.client.Redis;
 import jakarta.inject.Inject;
 import java.time.Clock;
 import java.time.Duration;
@@ -39,7 +39,7 @@ class RollingReadTest {
     static final String[] MERCHANTS = {"books", "games", "food", "travel", "music", "rent"};
 
     @Inject FeatureSpec spec;
-    @Inject Redis redis;
+    @Inject RedisStore redis;
 
     @Test
     void mergedTilesEqualTheReferenceAtRandomRequestTimes() throws Exception {

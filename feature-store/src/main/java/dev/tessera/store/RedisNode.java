@@ -6,9 +6,9 @@ import dev.tessera.spec.store.RedisReply;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
-import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,10 +19,10 @@ import java.util.function.Function;
  * One Redis node that {@link RedisLayout}'s commands are sent to, each call one pipelined round
  * trip; the project's one script runner. The layout's scripts are loaded on the node when it first
  * answers NOSCRIPT (a new or restarted node, a flushed script cache), and the commands are sent
- * again: what the scripts write is idempotent. Loading is per node, so a cluster client makes one
- * for each master's connection.
+ * again: what the scripts write is idempotent. Loading is per node: {@link ClusterRouter} keeps one
+ * for each master.
  */
-public final class RedisNode {
+public final class RedisNode implements RedisStore {
 
     private final Function<List<Request>, Future<List<Response>>> batch;
 
@@ -35,12 +35,8 @@ public final class RedisNode {
         return new RedisNode(client::batch);
     }
 
-    /** The node at the other end of one connection, such as a cluster client's to one master. */
-    public static RedisNode of(RedisConnection connection) {
-        return new RedisNode(connection::batch);
-    }
-
     /** Sends the commands in one round trip; fails with the first error Redis answered. */
+    @Override
     public Future<List<RedisReply>> send(List<RedisCommand> commands) {
         List<Request> requests = requests(commands);
         return batch.apply(requests)
@@ -53,9 +49,14 @@ public final class RedisNode {
                 .map(RedisNode::replies);
     }
 
-    /** What was stored for each read, read in one round trip. */
-    public Future<List<RedisLayout.Stored>> read(List<RedisLayout.Read> reads) {
-        return send(RedisLayout.reads(reads)).map(replies -> RedisLayout.stored(reads, replies));
+    @Override
+    public Future<List<String>> keysOf(String entity) {
+        return send(List.of(RedisLayout.keysOf(entity)))
+                .map(
+                        replies ->
+                                replies.get(0).elements().stream()
+                                        .map(key -> new String(key, StandardCharsets.UTF_8))
+                                        .toList());
     }
 
     private static List<Request> requests(List<RedisCommand> commands) {

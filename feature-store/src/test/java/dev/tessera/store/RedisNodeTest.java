@@ -14,7 +14,6 @@ import dev.tessera.spec.store.RedisCommand;
 import dev.tessera.spec.store.RedisLayout;
 import dev.tessera.spec.store.StoredTile;
 import dev.tessera.spec.store.StoredValue;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,12 +22,15 @@ import java.util.Optional;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Each kind of command {@link RedisLayout} builds, sent to a real redis-server through the one
- * client, and read back through the layout's own parsers.
+ * client, and read back through the layout's own parsers. {@link ClusterRouterTest} runs the same
+ * on a Redis Cluster.
  */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RedisNodeTest {
 
     /** The project's own spec, as the services' tests read it. */
@@ -39,18 +41,24 @@ class RedisNodeTest {
     static final String ID = "a}:b\r\nDEL x ü";
 
     @TempDir static Path dir;
-    static RedisServer server;
-    static BlockingRedis redis;
+    AutoCloseable server;
+    BlockingRedis redis;
 
     @BeforeAll
-    static void start() {
-        server = new RedisServer(dir, 0);
-        server.start();
-        redis = BlockingRedis.connect(server.uri());
+    void start() {
+        redis = connect();
+    }
+
+    /** Starts the store (kept in {@link #server}, to close) and connects to it. */
+    BlockingRedis connect() {
+        RedisServer single = new RedisServer(dir, 0);
+        server = single;
+        single.start();
+        return BlockingRedis.connect(single.uri());
     }
 
     @AfterAll
-    static void stop() {
+    void stop() throws Exception {
         redis.close();
         server.close();
     }
@@ -100,8 +108,8 @@ class RedisNodeTest {
         write(tile(id, 60_000, 1, 1));
 
         List<RedisLayout.Key> keys =
-                redis.send(List.of(RedisLayout.keysOf("user"))).get(0).elements().stream()
-                        .map(key -> RedisLayout.parseKey(new String(key, StandardCharsets.UTF_8)))
+                redis.keysOf("user").stream()
+                        .map(RedisLayout::parseKey)
                         .flatMap(Optional::stream)
                         .filter(key -> key.entityId().equals(id))
                         .toList();
@@ -124,12 +132,12 @@ class RedisNodeTest {
         assertThat(stored.get(1).tiles()).hasSize(1);
     }
 
-    private static void write(FeatureUpdate... updates) {
+    void write(FeatureUpdate... updates) {
         redis.send(RedisLayout.writes(SPEC, List.of(updates)));
     }
 
     /** The reader's read of the two features {@link #values} writes. */
-    private static RedisLayout.Read values(String id) {
+    static RedisLayout.Read values(String id) {
         List<Feature> features =
                 List.of(
                         SPEC.feature("txn_count_5m").orElseThrow(),
@@ -137,11 +145,11 @@ class RedisNodeTest {
         return new RedisLayout.Read("user", id, VALUES, features, false);
     }
 
-    private static RedisLayout.Read tiles(String id) {
+    static RedisLayout.Read tiles(String id) {
         return new RedisLayout.Read("user", id, TILES, List.of(), true);
     }
 
-    private static FeatureUpdate values(String id, long time, long version, long n, double sum) {
+    static FeatureUpdate values(String id, long time, long version, long n, double sum) {
         Map<String, Object> values = new LinkedHashMap<>();
         values.put("txn_count_5m", n);
         values.put("txn_amount_sum_5m", sum);
@@ -149,7 +157,7 @@ class RedisNodeTest {
     }
 
     /** A tile of large_txn_count_1h at {@code start} holding {@code events} counted events. */
-    private static FeatureUpdate tile(String id, long start, long version, int events) {
+    static FeatureUpdate tile(String id, long start, long version, int events) {
         Accumulator count = Aggregations.parse("count").newAccumulator();
         for (int i = 0; i < events; i++) {
             count.add(null, start);

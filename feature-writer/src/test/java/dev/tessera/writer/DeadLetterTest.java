@@ -11,12 +11,12 @@ import dev.tessera.spec.avro.FeatureUpdate;
 import dev.tessera.spec.deadletter.DeadLetterHeaders;
 import dev.tessera.spec.model.FeatureSpec;
 import dev.tessera.spec.store.RedisLayout;
+import dev.tessera.store.RedisStore;
 import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.vertx.redis.client.Redis;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -50,7 +50,7 @@ class DeadLetterTest {
     static final String DLQ = DeadLetterHeaders.topicOf(TOPIC);
 
     @Inject RedisDataSource redis;
-    @Inject Redis client;
+    @Inject RedisStore client;
     @Inject FeatureSpec spec;
 
     @TestHTTPResource(value = "/metrics", management = true)

@@ -13,11 +13,11 @@ import dev.tessera.spec.model.FeatureSpec;
 import dev.tessera.spec.store.RedisLayout;
 import dev.tessera.spec.store.StoredTile;
 import dev.tessera.spec.store.StoredValue;
+import dev.tessera.store.RedisStore;
 import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
 import io.quarkus.redis.datasource.RedisDataSource;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.vertx.redis.client.Redis;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -43,7 +43,7 @@ class FeatureWriterTest {
     static KafkaProducer<String, GenericRecord> producer;
 
     @Inject RedisDataSource redis;
-    @Inject Redis client;
+    @Inject RedisStore client;
     @Inject FeatureSpec spec;
 
     @BeforeAll
@@ -137,11 +137,11 @@ class FeatureWriterTest {
         String user = unique();
         send(before, 6_000, 6L, 60.0);
         awaitStored(before, 6L);
-        TesseraTestResources.redis().stop();
+        TesseraTestResources.redisDeployment().stop();
         try {
             send(user, 7_000, 7L, 70.0);
         } finally {
-            TesseraTestResources.redis().start();
+            TesseraTestResources.redisDeployment().start();
         }
         awaitStored(user, 7L);
         assertThat(stored(before).value("txn_count_5m")).isEqualTo(6L);

@@ -36,7 +36,7 @@ class ReadinessTest {
                 .body("checks.name", hasItem(containsString("Kafka")))
                 .body("checks.name", hasItem(containsString("Redis")));
 
-        TesseraTestResources.redis().stop();
+        TesseraTestResources.redisDeployment().stop();
         try {
             await().atMost(Duration.ofSeconds(20))
                     .untilAsserted(
@@ -46,7 +46,7 @@ class ReadinessTest {
                                             .statusCode(503)
                                             .body("status", equalTo("DOWN")));
         } finally {
-            TesseraTestResources.redis().start();
+            TesseraTestResources.redisDeployment().start();
         }
         await().atMost(Duration.ofSeconds(20))
                 .untilAsserted(() -> given().get(readiness).then().statusCode(200));

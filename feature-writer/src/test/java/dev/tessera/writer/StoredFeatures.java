@@ -5,8 +5,7 @@ import dev.tessera.spec.model.FeatureSpec;
 import dev.tessera.spec.store.RedisLayout;
 import dev.tessera.spec.store.StoredTile;
 import dev.tessera.spec.store.StoredValue;
-import dev.tessera.store.RedisNode;
-import io.vertx.redis.client.Redis;
+import dev.tessera.store.RedisStore;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -20,7 +19,7 @@ import java.util.Map;
  */
 record StoredFeatures(Map<String, StoredValue> values, List<StoredTile> tiles) {
 
-    static StoredFeatures read(Redis redis, FeatureSpec spec, String user, String groupName) {
+    static StoredFeatures read(RedisStore redis, FeatureSpec spec, String user, String groupName) {
         FeatureGroup group = spec.group(groupName).orElseThrow();
         RedisLayout.Read read =
                 new RedisLayout.Read(
@@ -30,12 +29,7 @@ record StoredFeatures(Map<String, StoredValue> values, List<StoredTile> tiles) {
                         group.windowedFeatures(),
                         !group.rollingFeatures().isEmpty());
         RedisLayout.Stored stored =
-                RedisNode.of(redis)
-                        .read(List.of(read))
-                        .toCompletionStage()
-                        .toCompletableFuture()
-                        .join()
-                        .get(0);
+                redis.read(List.of(read)).toCompletionStage().toCompletableFuture().join().get(0);
         Map<String, StoredValue> values = new LinkedHashMap<>();
         for (int f = 0; f < read.windowed().size(); f++) {
             if (stored.values().get(f) != null) {

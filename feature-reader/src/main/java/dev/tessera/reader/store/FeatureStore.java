@@ -1,22 +1,22 @@
 package dev.tessera.reader.store;
 
 import dev.tessera.spec.store.RedisLayout;
-import dev.tessera.store.RedisNode;
+import dev.tessera.store.RedisStore;
 import io.smallrye.mutiny.Uni;
-import io.vertx.redis.client.Redis;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 
 /**
- * Reads stored features with {@link RedisLayout}'s commands, all of a request in one round trip.
+ * Reads stored features with {@link RedisLayout}'s commands, all of a request in one round trip per
+ * Redis node ({@link RedisStore}: one server, or each master of a cluster at most once).
  */
 @ApplicationScoped
 public class FeatureStore {
 
-    private final RedisNode redis;
+    private final RedisStore redis;
 
-    public FeatureStore(Redis redis) {
-        this.redis = RedisNode.of(redis);
+    public FeatureStore(RedisStore redis) {
+        this.redis = redis;
     }
 
     /**
@@ -25,9 +25,8 @@ public class FeatureStore {
      */
     public Uni<List<RedisLayout.Stored>> read(List<RedisLayout.Read> reads) {
         return Uni.createFrom()
-                .completionStage(() -> redis.send(RedisLayout.reads(reads)).toCompletionStage())
+                .completionStage(() -> redis.read(reads).toCompletionStage())
                 .onFailure()
-                .transform(StoreUnavailableException::new)
-                .map(replies -> RedisLayout.stored(reads, replies));
+                .transform(StoreUnavailableException::new);
     }
 }

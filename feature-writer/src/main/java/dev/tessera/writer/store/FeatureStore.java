@@ -4,16 +4,16 @@ import dev.tessera.spec.avro.FeatureUpdate;
 import dev.tessera.spec.model.FeatureGroup;
 import dev.tessera.spec.store.RedisCommand;
 import dev.tessera.spec.store.RedisLayout;
-import dev.tessera.store.RedisNode;
+import dev.tessera.store.RedisStore;
 import io.smallrye.mutiny.Uni;
-import io.vertx.redis.client.Redis;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
  * Writes feature updates to Redis with {@link RedisLayout}'s commands, pipelined: a whole batch is
- * one round trip ({@link RedisNode} loads the scripts when Redis lacks them).
+ * one round trip per Redis node ({@link RedisStore}: one server, or a cluster's masters; scripts
+ * loaded where Redis lacks them).
  */
 @ApplicationScoped
 public class FeatureStore {
@@ -21,16 +21,17 @@ public class FeatureStore {
     /** One update and its feature group. */
     public record Write(FeatureUpdate update, FeatureGroup group) {}
 
-    private final RedisNode redis;
+    private final RedisStore redis;
 
-    public FeatureStore(Redis redis) {
-        this.redis = RedisNode.of(redis);
+    public FeatureStore(RedisStore redis) {
+        this.redis = redis;
     }
 
     /**
      * Fails with {@link UnwritableUpdateException} when some update of the batch can never be
      * written (which one is not told: write it alone to know); with anything else while Redis
-     * cannot be reached or answers that it cannot serve yet (LOADING, READONLY...): worth a retry.
+     * cannot be reached or answers that it cannot serve yet (LOADING, READONLY, a cluster failing
+     * over...): worth a retry.
      */
     public Uni<Void> write(List<Write> writes) {
         List<RedisCommand> commands = new ArrayList<>(writes.size());
