@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # The benchmark suite: builds Tessera, then measures the reader, the gateway, the Flink job and the
 # whole pipeline on real parts, each beside a baseline run side by side. Writes bench/results/*.json
-# and BENCHMARKS.md. About 10 minutes on 2 cores.
+# and BENCHMARKS.md. About 15 minutes on 2 cores.
 #   ./bench.sh                                 everything
-#   ./bench.sh --sections reader,job           some parts (reader, gateway, e2e, job)
+#   ./bench.sh --sections reader,job           some parts (reader, gateway, e2e, job, store)
 #   ./bench.sh --scale 0.2                     every phase shorter (a quick, noisier look)
 set -euo pipefail
 cd "$(dirname "$0")"

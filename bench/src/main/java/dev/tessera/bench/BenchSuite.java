@@ -16,12 +16,13 @@ import java.util.Set;
 /**
  * The benchmark suite, {@code ./bench.sh}: starts Kafka, Redis and Apicurio Registry once, then the
  * pipeline (at-least-once) for the reader, gateway and end-to-end figures, the pipeline again
- * (exactly-once) for its end-to-end figures, and the Flink job alone for its throughput. Writes
- * {@code bench/results/latest.json} (and a dated copy) and {@code BENCHMARKS.md}.
+ * (exactly-once) for its end-to-end figures, the Flink job alone for its throughput, and the
+ * store's write and read paths on a Redis Cluster beside one redis-server. Writes {@code
+ * bench/results/latest.json} (and a dated copy) and {@code BENCHMARKS.md}.
  */
 public final class BenchSuite {
 
-    static final List<String> SECTIONS = List.of("reader", "gateway", "e2e", "job");
+    static final List<String> SECTIONS = List.of("reader", "gateway", "e2e", "job", "store");
 
     /** Exactly-once commits on checkpoints: its end-to-end target is this plus 100 ms. */
     static final Duration EXACTLY_ONCE_CHECKPOINT = Duration.ofSeconds(1);
@@ -29,9 +30,10 @@ public final class BenchSuite {
     private BenchSuite() {}
 
     /**
-     * Options: {@code --root DIR} (.), {@code --sections reader,gateway,e2e,job} (all), {@code
-     * --scale X} (1: the full suite; less shortens it), {@code --results DIR} (bench/results),
-     * {@code --markdown FILE} (BENCHMARKS.md, and the table into README.md's benchmark block).
+     * Options: {@code --root DIR} (.), {@code --sections reader,gateway,e2e,job,store} (all),
+     * {@code --scale X} (1: the full suite; less shortens it), {@code --results DIR}
+     * (bench/results), {@code --markdown FILE} (BENCHMARKS.md, and the table into README.md's
+     * benchmark block).
      */
     public static void main(String[] args) throws Exception {
         Path root = Path.of(".");
@@ -202,6 +204,11 @@ public final class BenchSuite {
             }
             if (sections.contains("job")) {
                 measure("Flink job", () -> new JobBench(context, infra).run());
+            }
+            if (sections.contains("store")) {
+                measure(
+                        "the store on Redis Cluster",
+                        () -> new StoreBench(context, benchSpec, infra.redis()).run());
             }
         }
         return new Report(
