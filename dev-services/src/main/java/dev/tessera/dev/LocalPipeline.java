@@ -277,9 +277,7 @@ public final class LocalPipeline implements AutoCloseable {
                                 ports.kafka(),
                                 ports.redis(),
                                 ports.registry());
-        return start(
-                new LocalPipeline(root, spec, dataDir, ports, Endpoints.of(infra), infra, flink),
-                jobArgs);
+        return startOn(infra, flink, root, spec, dataDir, ports, jobArgs);
     }
 
     /**
@@ -293,15 +291,19 @@ public final class LocalPipeline implements AutoCloseable {
             Path dataDir,
             Ports ports,
             List<String> jobArgs) {
+        return startOn(infra, FlinkDeployment.MINI_CLUSTER, root, spec, dataDir, ports, jobArgs);
+    }
+
+    private static LocalPipeline startOn(
+            LocalInfra infra,
+            FlinkDeployment flink,
+            Path root,
+            Path spec,
+            Path dataDir,
+            Ports ports,
+            List<String> jobArgs) {
         return start(
-                new LocalPipeline(
-                        root,
-                        spec,
-                        dataDir,
-                        ports,
-                        Endpoints.of(infra),
-                        infra,
-                        FlinkDeployment.MINI_CLUSTER),
+                new LocalPipeline(root, spec, dataDir, ports, Endpoints.of(infra), infra, flink),
                 jobArgs);
     }
 
