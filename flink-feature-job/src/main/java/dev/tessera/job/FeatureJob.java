@@ -111,11 +111,15 @@ public final class FeatureJob {
      * @param tileEmitInterval how long dirty tiles of rolling features may wait to be emitted,
      *     coalescing the updates of a busy key; 0 emits a tile update per event
      * @param sourceParallelism the parallelism of the sources, or empty for the environment's
+     * @param eventTimeOrder whether the events of a stream reach its feature groups in event-time
+     *     order per entity id, each once the watermark passes it ({@link EventTimeOrder}): a replay
+     *     as if every event had arrived at its event time, for training sets
      */
     public record Settings(
             Function<Stream, WatermarkStrategy<StreamEvent>> watermarks,
             Duration tileEmitInterval,
-            OptionalInt sourceParallelism) {
+            OptionalInt sourceParallelism,
+            boolean eventTimeOrder) {
 
         public static final Duration DEFAULT_TILE_EMIT_INTERVAL = Duration.ofMillis(200);
 
@@ -129,19 +133,24 @@ public final class FeatureJob {
         /** Periodic watermarks with idleness ({@link Watermarks#periodic}), tiles every 200 ms. */
         public static Settings defaults() {
             return new Settings(
-                    Watermarks::periodic, DEFAULT_TILE_EMIT_INTERVAL, OptionalInt.empty());
+                    Watermarks::periodic, DEFAULT_TILE_EMIT_INTERVAL, OptionalInt.empty(), false);
         }
 
         public Settings withWatermarks(Function<Stream, WatermarkStrategy<StreamEvent>> value) {
-            return new Settings(value, tileEmitInterval, sourceParallelism);
+            return new Settings(value, tileEmitInterval, sourceParallelism, eventTimeOrder);
         }
 
         public Settings withTileEmitInterval(Duration value) {
-            return new Settings(watermarks, value, sourceParallelism);
+            return new Settings(watermarks, value, sourceParallelism, eventTimeOrder);
         }
 
         public Settings withSourceParallelism(int value) {
-            return new Settings(watermarks, tileEmitInterval, OptionalInt.of(value));
+            return new Settings(
+                    watermarks, tileEmitInterval, OptionalInt.of(value), eventTimeOrder);
+        }
+
+        public Settings withEventTimeOrder(boolean value) {
+            return new Settings(watermarks, tileEmitInterval, sourceParallelism, value);
         }
     }
 
@@ -233,11 +242,19 @@ public final class FeatureJob {
 
     /** Adds the job's operators to {@code env}. */
     public void build(StreamExecutionEnvironment env) {
+        updates(env).sinkTo(sink).uid(OperatorIds.SINK).name(OperatorIds.SINK);
+    }
+
+    /**
+     * Adds the job's operators but the sink of feature updates to {@code env}, and returns their
+     * union: a training set reads them instead ({@code training.TrainingSetJob}).
+     */
+    public DataStream<FeatureUpdate> updates(StreamExecutionEnvironment env) {
         Map<String, DataStream<StreamEvent>> events = new HashMap<>();
         Map<String, List<DataStream<LateEvent>>> late = new LinkedHashMap<>();
         for (Stream stream : inputStreams(spec)) {
             SingleOutputStreamOperator<StreamEvent> routed = routed(env, stream);
-            events.put(stream.name(), deduplicated(routed, stream));
+            events.put(stream.name(), ordered(deduplicated(routed, stream), stream));
             late.put(
                     stream.name(),
                     new ArrayList<>(List.of(routed.getSideOutput(LateEvents.OUTPUT))));
@@ -248,13 +265,14 @@ public final class FeatureJob {
                     .name(deadLettersId);
         }
         List<DataStream<FeatureUpdate>> updates = new ArrayList<>();
-        WindowOperators windows = new WindowOperators(events, settings.tileEmitInterval());
+        WindowOperators windows =
+                new WindowOperators(events, settings.tileEmitInterval(), settings.eventTimeOrder());
         for (Stream stream : featureStreams(spec)) {
             spec.join(stream.name())
                     .ifPresent(
                             join -> {
                                 SingleOutputStreamOperator<StreamEvent> joined = join(join, events);
-                                events.put(join.name(), joined);
+                                events.put(join.name(), ordered(joined, join.output()));
                                 late.get(join.left().name())
                                         .add(joined.getSideOutput(LateEvents.OUTPUT));
                             });
@@ -273,7 +291,7 @@ public final class FeatureJob {
             String lateId = OperatorIds.lateEvents(stream);
             union(late.get(stream.name())).sinkTo(lateSink).uid(lateId).name(lateId);
         }
-        union(updates).sinkTo(sink).uid(OperatorIds.SINK).name(OperatorIds.SINK);
+        return union(updates);
     }
 
     /**
@@ -300,6 +318,11 @@ public final class FeatureJob {
     public JobExecutionResult execute(StreamExecutionEnvironment env) throws Exception {
         build(env);
         return env.execute(JOB_NAME);
+    }
+
+    /** The stream's events in event-time order per entity id, when the settings ask for it. */
+    private DataStream<StreamEvent> ordered(DataStream<StreamEvent> events, Stream stream) {
+        return settings.eventTimeOrder() ? EventTimeOrder.apply(events, stream) : events;
     }
 
     /** The stream's events without repeats, when its spec declares how to recognize them. */

@@ -4,6 +4,7 @@ import dev.tessera.spec.avro.FeatureUpdate;
 import dev.tessera.spec.model.FeatureSpec;
 import dev.tessera.spec.model.Stream;
 import io.apicurio.registry.serde.config.SerdeConfig;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.apache.flink.connector.base.DeliveryGuarantee;
@@ -77,7 +78,30 @@ public record KafkaConnectors(
         return sources;
     }
 
+    /**
+     * One bounded source per stream that feeds a feature group, by stream name: every event its
+     * topic holds, from the first offset to the last one at the start, without committing offsets.
+     * A training set replays them.
+     */
+    public Map<String, KafkaSource<TopicRecord>> replaySources(FeatureSpec spec) {
+        Map<String, KafkaSource<TopicRecord>> sources = new LinkedHashMap<>();
+        for (Stream stream : FeatureJob.inputStreams(spec)) {
+            KafkaSourceBuilder<TopicRecord> builder =
+                    builder(stream).setStartingOffsets(OffsetsInitializer.earliest());
+            builder.setBounded(OffsetsInitializer.latest());
+            sources.put(stream.name(), builder.build());
+        }
+        return sources;
+    }
+
     private KafkaSource<TopicRecord> source(Stream stream) {
+        return builder(stream)
+                .setStartingOffsets(
+                        OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+                .build();
+    }
+
+    private KafkaSourceBuilder<TopicRecord> builder(Stream stream) {
         KafkaSourceBuilder<TopicRecord> builder = KafkaSource.builder();
         clientProperties.forEach(builder::setProperty);
         return builder.setBootstrapServers(bootstrapServers)
@@ -85,10 +109,14 @@ public record KafkaConnectors(
                 .setGroupId(groupId)
                 // Distinct per stream: several sources share a task manager's JVM and its MBeans.
                 .setClientIdPrefix(groupId + "-" + stream.name())
-                .setStartingOffsets(
-                        OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
-                .setDeserializer(new StreamEventDeserializationSchema(stream, registryUrl))
-                .build();
+                .setDeserializer(new StreamEventDeserializationSchema(stream, registryUrl));
+    }
+
+    /** The client settings of {@link #clientProperties} with the bootstrap servers. */
+    public Map<String, Object> clientConfig() {
+        Map<String, Object> config = new HashMap<>(clientProperties);
+        config.put("bootstrap.servers", bootstrapServers);
+        return config;
     }
 
     /** The sink of feature updates, to {@link FeatureSpec#featureTopic()}. */

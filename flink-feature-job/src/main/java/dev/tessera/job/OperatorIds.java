@@ -43,6 +43,14 @@ public final class OperatorIds {
     }
 
     /**
+     * Holds a stream's events back until the watermark passes them, then releases them in
+     * event-time order per entity id (training replays only): e.g. {@code order-transactions}.
+     */
+    public static String eventTimeOrder(Stream stream) {
+        return "order-" + stream.name();
+    }
+
+    /**
      * The operator of a group's features over one window: e.g. {@code
      * window-user_transactions_5m-tumbling-5m}, {@code
      * window-user_transactions_sliding-sliding-1h-10m}, {@code session-user_click_sessions-30m}.

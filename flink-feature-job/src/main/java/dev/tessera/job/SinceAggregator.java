@@ -12,6 +12,7 @@ import org.apache.flink.api.common.state.MapState;
 import org.apache.flink.api.common.state.MapStateDescriptor;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.common.typeutils.base.LongSerializer;
 import org.apache.flink.streaming.api.functions.co.KeyedCoProcessFunction;
@@ -38,25 +39,36 @@ final class SinceAggregator
     private final String group;
     private final Duration ttl;
     private final FeatureSet features;
+    private final boolean inTimeOrder;
 
     private transient MapState<Long, Partial> byTime;
     private transient ValueState<Long> resetAt;
     private transient ValueState<Long> newest;
     private transient ValueState<Long> events;
+    private transient MapState<Long, List<StreamEvent>> pendingEvents;
+    private transient MapState<Long, List<StreamEvent>> pendingResets;
 
-    private SinceAggregator(String entity, String group, Duration ttl, FeatureSet features) {
+    private SinceAggregator(
+            String entity, String group, Duration ttl, FeatureSet features, boolean inTimeOrder) {
         this.entity = entity;
         this.group = group;
         this.ttl = ttl;
         this.features = features;
+        this.inTimeOrder = inTimeOrder;
     }
 
-    static SinceAggregator of(FeatureGroup group, Window.Since window) {
+    /**
+     * @param inTimeOrder whether events of both streams are taken in event-time order, each once
+     *     the watermark passes it (training replays, {@link FeatureJob.Settings#eventTimeOrder()}):
+     *     a read then sees the value after each event as if both streams had arrived in time
+     */
+    static SinceAggregator of(FeatureGroup group, Window.Since window, boolean inTimeOrder) {
         return new SinceAggregator(
                 group.entity().name(),
                 group.name(),
                 group.ttl(),
-                FeatureSet.windowed(group, window));
+                FeatureSet.windowed(group, window),
+                inTimeOrder);
     }
 
     @Override
@@ -69,6 +81,19 @@ final class SinceAggregator
         resetAt = longState("resetAt");
         newest = longState("newest");
         events = longState("events");
+        if (inTimeOrder) {
+            pendingEvents = pending("pendingEvents");
+            pendingResets = pending("pendingResets");
+        }
+    }
+
+    private MapState<Long, List<StreamEvent>> pending(String name) {
+        return getRuntimeContext()
+                .getMapState(
+                        new MapStateDescriptor<>(
+                                name,
+                                Types.LONG,
+                                Types.LIST(TypeInformation.of(StreamEvent.class))));
     }
 
     private ValueState<Long> longState(String name) {
@@ -80,6 +105,57 @@ final class SinceAggregator
     @Override
     public void processElement1(StreamEvent event, Context ctx, Collector<FeatureUpdate> out)
             throws Exception {
+        if (inTimeOrder) {
+            hold(pendingEvents, event, ctx);
+        } else {
+            onEvent(event, ctx.getCurrentKey(), out);
+        }
+    }
+
+    @Override
+    public void processElement2(StreamEvent reset, Context ctx, Collector<FeatureUpdate> out)
+            throws Exception {
+        if (inTimeOrder) {
+            hold(pendingResets, reset, ctx);
+        } else {
+            onReset(reset, ctx.getCurrentKey(), out);
+        }
+    }
+
+    private static void hold(
+            MapState<Long, List<StreamEvent>> pending, StreamEvent event, Context ctx)
+            throws Exception {
+        List<StreamEvent> atTime = pending.get(event.eventTime());
+        if (atTime == null) {
+            atTime = new ArrayList<>(1);
+            ctx.timerService().registerEventTimeTimer(event.eventTime());
+        }
+        atTime.add(event);
+        pending.put(event.eventTime(), atTime);
+    }
+
+    /** Events of both streams at one time, in order: a reset then passes events of its time. */
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<FeatureUpdate> out)
+            throws Exception {
+        List<StreamEvent> atTime = pendingEvents.get(timestamp);
+        if (atTime != null) {
+            for (StreamEvent event : atTime) {
+                onEvent(event, ctx.getCurrentKey(), out);
+            }
+            pendingEvents.remove(timestamp);
+        }
+        List<StreamEvent> resets = pendingResets.get(timestamp);
+        if (resets != null) {
+            for (StreamEvent reset : resets) {
+                onReset(reset, ctx.getCurrentKey(), out);
+            }
+            pendingResets.remove(timestamp);
+        }
+    }
+
+    private void onEvent(StreamEvent event, String entityId, Collector<FeatureUpdate> out)
+            throws Exception {
         if (event.eventTime() > valueOr(resetAt, Long.MIN_VALUE)) {
             Partial partial = byTime.get(event.eventTime());
             if (partial == null) {
@@ -88,11 +164,10 @@ final class SinceAggregator
             features.add(partial, event);
             byTime.put(event.eventTime(), partial);
         }
-        emit(event, ctx.getCurrentKey(), out);
+        emit(event, entityId, out);
     }
 
-    @Override
-    public void processElement2(StreamEvent reset, Context ctx, Collector<FeatureUpdate> out)
+    private void onReset(StreamEvent reset, String entityId, Collector<FeatureUpdate> out)
             throws Exception {
         if (reset.eventTime() > valueOr(resetAt, Long.MIN_VALUE)) {
             resetAt.update(reset.eventTime());
@@ -106,7 +181,7 @@ final class SinceAggregator
                 byTime.remove(time);
             }
         }
-        emit(reset, ctx.getCurrentKey(), out);
+        emit(reset, entityId, out);
     }
 
     private void emit(StreamEvent event, String entityId, Collector<FeatureUpdate> out)

@@ -30,16 +30,21 @@ final class WindowOperators {
 
     private final Map<String, DataStream<StreamEvent>> eventsByStream;
     private final Duration tileEmitInterval;
+    private final boolean eventTimeOrder;
 
     /**
      * @param eventsByStream the events of each declared stream, by name: {@code since} windows read
      *     their reset stream from it
      * @param tileEmitInterval see {@link FeatureJob.Settings#tileEmitInterval()}
+     * @param eventTimeOrder see {@link FeatureJob.Settings#eventTimeOrder()}
      */
     WindowOperators(
-            Map<String, DataStream<StreamEvent>> eventsByStream, Duration tileEmitInterval) {
+            Map<String, DataStream<StreamEvent>> eventsByStream,
+            Duration tileEmitInterval,
+            boolean eventTimeOrder) {
         this.eventsByStream = eventsByStream;
         this.tileEmitInterval = tileEmitInterval;
+        this.eventTimeOrder = eventTimeOrder;
     }
 
     /**
@@ -94,7 +99,7 @@ final class WindowOperators {
             return new Outputs(
                     events.connect(byEntity(eventsByStream.get(since.reset().name())))
                             .process(
-                                    SinceAggregator.of(group, since),
+                                    SinceAggregator.of(group, since, eventTimeOrder),
                                     TypeInformation.of(FeatureUpdate.class))
                             .uid(id)
                             .name(id),

@@ -58,18 +58,7 @@ final class CollectedRun {
     /** Runs the job until its sources are exhausted: {@code eventsByStream} in list order. */
     Outputs run(FeatureSpec spec, Map<String, List<StreamEvent>> eventsByStream) throws Exception {
         String id = UUID.randomUUID().toString();
-        Map<String, DataGeneratorSource<StreamEvent>> sources = new LinkedHashMap<>();
-        eventsByStream.forEach(
-                (stream, events) -> {
-                    String key = id + "/" + stream;
-                    EVENTS.put(key, List.copyOf(events));
-                    sources.put(
-                            stream,
-                            new DataGeneratorSource<>(
-                                    index -> EVENTS.get(key).get(Math.toIntExact(index)),
-                                    events.size(),
-                                    TypeInformation.of(StreamEvent.class)));
-                });
+        Map<String, DataGeneratorSource<StreamEvent>> sources = sources(id, eventsByStream);
         RESULTS.put(id + "/updates", new ConcurrentLinkedQueue<>());
         RESULTS.put(id + "/late", new ConcurrentLinkedQueue<>());
         try {
@@ -89,10 +78,36 @@ final class CollectedRun {
             RESULTS.get(id + "/late").forEach(event -> late.add((LateEvent) event));
             return new Outputs(updates, late);
         } finally {
-            eventsByStream.keySet().forEach(stream -> EVENTS.remove(id + "/" + stream));
+            forget(id, eventsByStream);
             RESULTS.remove(id + "/updates");
             RESULTS.remove(id + "/late");
         }
+    }
+
+    /**
+     * A finite source per stream of its events in list order, for a run of the MiniCluster in this
+     * JVM; {@link #forget} frees them.
+     */
+    static Map<String, DataGeneratorSource<StreamEvent>> sources(
+            String id, Map<String, List<StreamEvent>> eventsByStream) {
+        Map<String, DataGeneratorSource<StreamEvent>> sources = new LinkedHashMap<>();
+        eventsByStream.forEach(
+                (stream, events) -> {
+                    String key = id + "/" + stream;
+                    EVENTS.put(key, List.copyOf(events));
+                    sources.put(
+                            stream,
+                            new DataGeneratorSource<>(
+                                    index -> EVENTS.get(key).get(Math.toIntExact(index)),
+                                    events.size(),
+                                    TypeInformation.of(StreamEvent.class)));
+                });
+        return sources;
+    }
+
+    /** Frees the events of {@link #sources}. */
+    static void forget(String id, Map<String, List<StreamEvent>> eventsByStream) {
+        eventsByStream.keySet().forEach(stream -> EVENTS.remove(id + "/" + stream));
     }
 
     /** Adds every element to a queue of {@link #RESULTS}, in the same JVM. */

@@ -45,7 +45,8 @@ class StatefulFeaturesTest {
         FeatureGroup group = group(SPEC, "user_clicks_since_purchase");
         Window.Since since = (Window.Since) group.features().get(0).window();
         try (CoProcessHarness<FeatureUpdate> h =
-                new CoProcessHarness<>(SinceAggregator.of(group, since), StreamEvent::entityId)) {
+                new CoProcessHarness<>(
+                        SinceAggregator.of(group, since, false), StreamEvent::entityId)) {
             h.left(click("alice", "p1", MINUTE));
             h.left(click("alice", "p1", 3 * MINUTE));
             h.right(purchase("alice", "p1", 2 * MINUTE, 9.0)); // arrives late, still resets

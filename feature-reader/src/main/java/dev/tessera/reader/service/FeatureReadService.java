@@ -7,14 +7,11 @@ import dev.tessera.spec.model.Entity;
 import dev.tessera.spec.model.Feature;
 import dev.tessera.spec.model.FeatureGroup;
 import dev.tessera.spec.model.FeatureSpec;
+import dev.tessera.spec.serve.Serving;
 import dev.tessera.spec.store.RedisLayout;
-import dev.tessera.spec.store.StoredTile;
-import dev.tessera.spec.store.StoredValue;
-import dev.tessera.spec.store.TileMerger;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -110,14 +107,20 @@ public class FeatureReadService {
                 RedisLayout.Stored values = stored.get(r);
                 for (int f = 0; f < read.windowed().size(); f++) {
                     Feature feature = read.windowed().get(f);
-                    found.put(feature, value(feature, values.values().get(f), now));
+                    found.put(
+                            feature,
+                            FeatureValue.of(
+                                    Serving.windowed(feature, values.values().get(f), now)));
                 }
                 if (read.tiles()) {
                     FeatureGroup group = spec.group(read.group()).orElseThrow();
                     // Only the requested ones: each merge decodes the tiles' partials again.
                     for (Feature feature : group.rollingFeatures()) {
                         if (requested.contains(feature)) {
-                            found.put(feature, rollingValue(feature, group, values.tiles(), now));
+                            found.put(
+                                    feature,
+                                    FeatureValue.of(
+                                            Serving.rolling(feature, group, values.tiles(), now)));
                         }
                     }
                 }
@@ -131,34 +134,6 @@ public class FeatureReadService {
             answers.add(new EntityFeatures(entity.name(), ids.get(i), ordered));
         }
         return answers;
-    }
-
-    /**
-     * A rolling feature merged from its group's tiles as of now; its event time is the newest one
-     * any tile holds, MISSING when no tile is stored.
-     */
-    private static FeatureValue rollingValue(
-            Feature feature, FeatureGroup group, List<StoredTile> tiles, long now) {
-        if (tiles.isEmpty()) {
-            return FeatureValue.MISSING;
-        }
-        long newest = tiles.stream().mapToLong(StoredTile::newestEventTime).max().orElseThrow();
-        Object value = TileMerger.valueAsOf(feature, group.tile(), tiles, now);
-        return value(feature, value, newest, now);
-    }
-
-    private static FeatureValue value(Feature feature, StoredValue stored, long now) {
-        return stored == null
-                ? FeatureValue.MISSING
-                : value(feature, stored.value(), stored.eventTime(), now);
-    }
-
-    private static FeatureValue value(Feature feature, Object value, long eventTime, long now) {
-        long age = now - eventTime;
-        FeatureStatus status =
-                age > feature.staleAfter().toMillis() ? FeatureStatus.STALE : FeatureStatus.PRESENT;
-        return new FeatureValue(
-                feature.serve(value, now), status, Instant.ofEpochMilli(eventTime), age);
     }
 
     private List<Feature> resolve(Entity entity, List<String> names) {

@@ -1,6 +1,8 @@
 package dev.tessera.reader.service;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.tessera.spec.serve.FeatureStatus;
+import dev.tessera.spec.serve.Served;
 import java.time.Instant;
 
 /**
@@ -15,6 +17,12 @@ public record FeatureValue(
         @JsonProperty("event_time") Instant eventTime,
         @JsonProperty("age_ms") Long ageMs) {
 
-    public static final FeatureValue MISSING =
-            new FeatureValue(null, FeatureStatus.MISSING, null, null);
+    /** The JSON shape of a value as served. */
+    public static FeatureValue of(Served served) {
+        return new FeatureValue(
+                served.value(),
+                served.status(),
+                served.eventTime() == null ? null : Instant.ofEpochMilli(served.eventTime()),
+                served.ageMs());
+    }
 }

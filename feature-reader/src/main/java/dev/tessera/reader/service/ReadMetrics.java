@@ -2,6 +2,7 @@ package dev.tessera.reader.service;
 
 import dev.tessera.spec.model.Feature;
 import dev.tessera.spec.model.FeatureSpec;
+import dev.tessera.spec.serve.FeatureStatus;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;

@@ -9,9 +9,13 @@ import dev.tessera.spec.model.Field;
 import dev.tessera.spec.model.Join;
 import dev.tessera.spec.model.Stream;
 import dev.tessera.spec.model.Window;
+import dev.tessera.spec.serve.PointInTimeStore;
+import dev.tessera.spec.serve.Served;
+import dev.tessera.spec.serve.Visibility;
 import dev.tessera.spec.store.TileMerger;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.Iterator;
@@ -86,6 +90,53 @@ public final class Reference {
 
     public Reference(FeatureSpec spec) {
         this.spec = spec;
+    }
+
+    /**
+     * What a read would have served at any moment had every event arrived at its event time: the
+     * "as of" of training sets (README, "Training data"). The events run through every feature in
+     * event-time order, and each update is written at the moment a reader would first see it
+     * ({@link Visibility}), by the writer's rules ({@link PointInTimeStore}).
+     */
+    public AsOf asOf(List<Event> events) {
+        List<Event> inTimeOrder = new ArrayList<>(events);
+        inTimeOrder.sort(Comparator.comparingLong(Event::eventTime));
+        List<FeatureUpdate> updates = new ArrayList<>(run(inTimeOrder).updates());
+        // Stable: updates visible at the same moment keep the order they were emitted in.
+        updates.sort(Comparator.comparingLong(update -> Visibility.visibleFrom(spec, update)));
+        return new AsOf(updates);
+    }
+
+    /** The updates of an ideal run, in the order a reader would have seen them. */
+    public final class AsOf {
+
+        private final List<FeatureUpdate> updates;
+
+        private AsOf(List<FeatureUpdate> updates) {
+            this.updates = updates;
+        }
+
+        /** What a read of {@code features} of {@code entityId} at {@code at} serves, in order. */
+        public List<Served> read(String entityId, List<String> features, long at) {
+            Set<String> groups = new HashSet<>();
+            features.forEach(name -> groups.add(spec.feature(name).orElseThrow().group()));
+            PointInTimeStore store = new PointInTimeStore();
+            for (FeatureUpdate update : updates) {
+                long visible = Visibility.visibleFrom(spec, update);
+                if (visible > at) {
+                    break;
+                }
+                if (update.entityId().equals(entityId) && groups.contains(update.group())) {
+                    store.apply(update, spec.group(update.group()).orElseThrow(), visible);
+                }
+            }
+            List<Served> served = new ArrayList<>(features.size());
+            for (String name : features) {
+                Feature feature = spec.feature(name).orElseThrow();
+                served.add(store.read(feature, spec.group(feature.group()).orElseThrow(), at));
+            }
+            return served;
+        }
     }
 
     /** Runs events, in arrival order (any mix of streams), through every feature of the spec. */

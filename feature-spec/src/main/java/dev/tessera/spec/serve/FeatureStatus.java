@@ -1,4 +1,4 @@
-package dev.tessera.reader.service;
+package dev.tessera.spec.serve;
 
 /** What the reader knows of one feature of one entity id. */
 public enum FeatureStatus {
