@@ -4,10 +4,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.tessera.reader.config.ReaderConfig;
+import dev.tessera.spec.avro.FeatureLogEntry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Map;
 import java.util.stream.IntStream;
+import org.apache.kafka.clients.producer.ProducerConfig;
 import org.junit.jupiter.api.Test;
 
 class FeatureLoggerTest {
@@ -43,6 +46,34 @@ class FeatureLoggerTest {
         try {
             assertThat(IntStream.range(0, 10_000).filter(i -> logger.sampled()).count()).isZero();
             assertThat(meters.get("tessera.reader.feature.log.dropped").counter().count()).isZero();
+        } finally {
+            logger.close();
+        }
+    }
+
+    /**
+     * Nothing listens on port 1: a read hands its entries over at once, the overflow is dropped.
+     */
+    @Test
+    void whenKafkaAndTheRegistryAreDownEntriesAreDroppedWithoutWaiting() {
+        SimpleMeterRegistry meters = new SimpleMeterRegistry();
+        FeatureLogger logger =
+                new FeatureLogger(
+                        config(1),
+                        Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, "localhost:1"),
+                        "http://localhost:1/apis/registry/v3",
+                        meters);
+        try {
+            FeatureLogEntry entry = new FeatureLogEntry(1, "user", "u1", Map.of());
+            long start = System.nanoTime();
+            for (int i = 0; i < 2 * FeatureLogger.QUEUE_CAPACITY; i++) {
+                logger.log(entry);
+            }
+            assertThat(Duration.ofNanos(System.nanoTime() - start))
+                    .isLessThan(Duration.ofSeconds(1));
+            assertThat(meters.get("tessera.reader.feature.log.dropped").counter().count())
+                    .isGreaterThanOrEqualTo(FeatureLogger.QUEUE_CAPACITY - 1);
+            assertThat(meters.get("tessera.reader.feature.log.sent").counter().count()).isZero();
         } finally {
             logger.close();
         }
