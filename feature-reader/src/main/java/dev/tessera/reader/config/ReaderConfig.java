@@ -19,5 +19,22 @@ public interface ReaderConfig {
         /** The most entity ids one batch request may ask for. */
         @WithDefault("1000")
         int maxIdsPerRequest();
+
+        /** Logged serving: what the reader answered, to a Kafka topic. */
+        FeatureLog featureLog();
+    }
+
+    interface FeatureLog {
+
+        /**
+         * The share of requests logged, from 0 to 1: each entity id a sampled request answered is
+         * one entry. 0, the default, logs nothing and needs no Kafka or registry.
+         */
+        @WithDefault("0")
+        double rate();
+
+        /** The topic entries are produced to, as Avro ({@code feature_log.avsc}). */
+        @WithDefault("feature-log")
+        String topic();
     }
 }

@@ -1,13 +1,16 @@
 package dev.tessera.reader.service;
 
 import dev.tessera.reader.config.ReaderConfig;
+import dev.tessera.reader.messaging.FeatureLogger;
 import dev.tessera.reader.store.FeatureStore;
 import dev.tessera.reader.store.StoreUnavailableException;
+import dev.tessera.spec.avro.FeatureLogEntry;
 import dev.tessera.spec.model.Entity;
 import dev.tessera.spec.model.Feature;
 import dev.tessera.spec.model.FeatureGroup;
 import dev.tessera.spec.model.FeatureSpec;
 import dev.tessera.spec.serve.Serving;
+import dev.tessera.spec.store.FeatureValueCodec;
 import dev.tessera.spec.store.RedisLayout;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -21,7 +24,8 @@ import java.util.Set;
 
 /**
  * Serves features of entity ids: resolves the names against {@code features.yaml}, reads every (id,
- * group) hash in one Redis round trip, and tells each value's status and age.
+ * group) hash in one Redis round trip, and tells each value's status and age. The answers of a
+ * sampled request go to the feature log as they were served.
  */
 @ApplicationScoped
 public class FeatureReadService {
@@ -30,6 +34,7 @@ public class FeatureReadService {
     private final FeatureStore store;
     private final Clock clock;
     private final ReadMetrics metrics;
+    private final FeatureLogger featureLog;
     private final int maxIds;
 
     public FeatureReadService(
@@ -37,11 +42,13 @@ public class FeatureReadService {
             FeatureStore store,
             Clock clock,
             ReadMetrics metrics,
+            FeatureLogger featureLog,
             ReaderConfig config) {
         this.spec = spec;
         this.store = store;
         this.clock = clock;
         this.metrics = metrics;
+        this.featureLog = featureLog;
         this.maxIds = config.reader().maxIdsPerRequest();
     }
 
@@ -133,7 +140,29 @@ public class FeatureReadService {
             }
             answers.add(new EntityFeatures(entity.name(), ids.get(i), ordered));
         }
+        if (featureLog.sampled()) {
+            answers.forEach(answer -> featureLog.log(logEntry(answer, now)));
+        }
         return answers;
+    }
+
+    /** An answer as served, at the {@code now} its ages and values were computed with. */
+    private static FeatureLogEntry logEntry(EntityFeatures answer, long now) {
+        Map<String, FeatureLogEntry.LoggedFeature> features = new LinkedHashMap<>();
+        answer.features()
+                .forEach(
+                        (name, served) ->
+                                features.put(
+                                        name,
+                                        new FeatureLogEntry.LoggedFeature(
+                                                served.value() == null
+                                                        ? null
+                                                        : FeatureValueCodec.encode(served.value()),
+                                                served.status().name(),
+                                                served.eventTime() == null
+                                                        ? null
+                                                        : served.eventTime().toEpochMilli())));
+        return new FeatureLogEntry(now, answer.entity(), answer.id(), features);
     }
 
     private List<Feature> resolve(Entity entity, List<String> names) {

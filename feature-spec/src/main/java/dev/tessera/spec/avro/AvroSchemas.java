@@ -19,12 +19,16 @@ import org.apache.avro.generic.GenericRecord;
 
 /**
  * The Avro schemas of the platform: each stream's event schema, derived from its declaration in
- * {@code features.yaml}, and the feature-update schema ({@code avro/feature_update.avsc}).
+ * {@code features.yaml}, the feature-update schema ({@code avro/feature_update.avsc}) and the
+ * feature-log schema ({@code avro/feature_log.avsc}).
  */
 public final class AvroSchemas {
 
     public static final String EVENT_NAMESPACE = "dev.tessera.events";
     public static final Schema FEATURE_UPDATE = load("/avro/feature_update.avsc");
+    public static final Schema FEATURE_LOG = load("/avro/feature_log.avsc");
+    private static final Schema LOGGED_FEATURE =
+            FEATURE_LOG.getField("features").schema().getValueType();
 
     private AvroSchemas() {}
 
@@ -122,6 +126,47 @@ public final class AvroSchemas {
                 record.hasField("version") ? (Long) record.get("version") : 0L,
                 values,
                 tile);
+    }
+
+    public static GenericRecord toAvro(FeatureLogEntry entry) {
+        GenericData.Record record = new GenericData.Record(FEATURE_LOG);
+        record.put("request_time", entry.requestTime());
+        record.put("entity", entry.entity());
+        record.put("entity_id", entry.entityId());
+        Map<String, GenericRecord> features = new LinkedHashMap<>();
+        entry.features()
+                .forEach(
+                        (name, served) -> {
+                            GenericData.Record feature = new GenericData.Record(LOGGED_FEATURE);
+                            feature.put("value", served.value());
+                            feature.put("status", served.status());
+                            feature.put("event_time", served.eventTime());
+                            features.put(name, feature);
+                        });
+        record.put("features", features);
+        return record;
+    }
+
+    /** A record of the feature-log topic, as the reader logged it. */
+    public static FeatureLogEntry featureLogEntry(GenericRecord record) {
+        Map<String, FeatureLogEntry.LoggedFeature> features = new LinkedHashMap<>();
+        ((Map<?, ?>) record.get("features"))
+                .forEach(
+                        (name, avro) -> {
+                            GenericRecord feature = (GenericRecord) avro;
+                            Object value = feature.get("value");
+                            features.put(
+                                    name.toString(),
+                                    new FeatureLogEntry.LoggedFeature(
+                                            value == null ? null : value.toString(),
+                                            feature.get("status").toString(),
+                                            (Long) feature.get("event_time")));
+                        });
+        return new FeatureLogEntry(
+                (Long) record.get("request_time"),
+                record.get("entity").toString(),
+                record.get("entity_id").toString(),
+                features);
     }
 
     private static Map<String, byte[]> partials(Map<?, ?> avro) {

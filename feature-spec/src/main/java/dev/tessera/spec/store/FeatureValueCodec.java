@@ -60,10 +60,23 @@ public final class FeatureValueCodec {
 
     /** Decodes a stored value of {@code feature}. */
     public static Object decode(String stored, Feature feature) {
-        return switch (feature.storedType()) {
-            case LIST -> decodeList(stored, ValueType.of(feature.fieldType()));
-            case MAP -> decodeMap(stored);
-            default -> decodeScalar(stored, feature.storedType());
+        return decode(stored, feature.storedType(), feature);
+    }
+
+    /**
+     * Decodes a value of {@code feature} as the reader served it (what {@link Feature#serve}
+     * returned, encoded): unlike {@link #decode}, by the served type, which differs from the stored
+     * one for {@code time_since_last} (seconds served, an event time stored).
+     */
+    public static Object decodeServed(String served, Feature feature) {
+        return decode(served, feature.valueType(), feature);
+    }
+
+    private static Object decode(String text, ValueType type, Feature feature) {
+        return switch (type) {
+            case LIST -> decodeList(text, ValueType.of(feature.fieldType()));
+            case MAP -> decodeMap(text);
+            default -> decodeScalar(text, type);
         };
     }
 

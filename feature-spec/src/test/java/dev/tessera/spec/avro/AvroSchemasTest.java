@@ -43,6 +43,20 @@ class AvroSchemasTest {
         assertThat(back.version()).isEqualTo(2);
     }
 
+    @Test
+    void featureLogEntriesRoundTripWithMissingAndPresentFeatures() {
+        Map<String, FeatureLogEntry.LoggedFeature> features = new LinkedHashMap<>();
+        features.put("count", new FeatureLogEntry.LoggedFeature("3", "PRESENT", 300_000L));
+        features.put("avg", new FeatureLogEntry.LoggedFeature(null, "MISSING", null));
+        features.put("last_n", new FeatureLogEntry.LoggedFeature("[\"a\"]", "STALE", 60_000L));
+        FeatureLogEntry entry = new FeatureLogEntry(400_000, "user", "u1", features);
+
+        FeatureLogEntry back = AvroSchemas.featureLogEntry(AvroSchemas.toAvro(entry));
+
+        assertThat(back).isEqualTo(entry);
+        assertThat(back.features().keySet()).containsExactly("count", "avg", "last_n");
+    }
+
     /** An event written before a field with a default existed is read with that default. */
     @Test
     void declaredDefaultsFillFieldsAnOlderVersionLacks() throws Exception {
