@@ -2,6 +2,7 @@
 
 import csv
 import os
+import signal
 import subprocess
 from typing import Any, Dict, List, Optional, Sequence, Union
 
@@ -91,35 +92,56 @@ def training_set(
     if fmt:
         command += ["--format", fmt]
     command += [str(a) for a in extra_args]
+    # A session of its own, so that a timeout stops the launcher and whatever it started (a build).
+    process = subprocess.Popen(
+        command,
+        cwd=os.path.dirname(launcher),
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
     try:
-        completed = subprocess.run(
-            command,
-            cwd=os.path.dirname(launcher),
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            timeout=timeout,
-            check=False,
-        )
-    except subprocess.TimeoutExpired as e:
+        stdout, stderr_bytes = process.communicate(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        _kill(process)
+        stdout, stderr_bytes = process.communicate()
         raise TrainingSetError(
-            "tessera training-set did not finish within %s s" % timeout,
+            "tessera training-set did not finish within %s s: %s" % (timeout, _tail(_text(stderr_bytes))),
             returncode=None,
-            stderr=_text(e.stderr),
-            stdout=_text(e.stdout),
+            stderr=_text(stderr_bytes),
+            stdout=_text(stdout),
             command=command,
         ) from None
+    except BaseException:  # KeyboardInterrupt in a notebook: stop the command too
+        _kill(process)
+        raise
+    completed = subprocess.CompletedProcess(command, process.returncode, stdout, stderr_bytes)
     stderr = _text(completed.stderr)
     if completed.returncode != 0:
         raise TrainingSetError(
             "tessera training-set exited with status %d: %s"
-            % (completed.returncode, stderr.strip() or "(no output on stderr)"),
+            % (completed.returncode, _tail(stderr) or "(no output on stderr)"),
             returncode=completed.returncode,
             stderr=stderr,
             stdout=_text(completed.stdout),
             command=command,
         )
     return out_path
+
+
+def _kill(process: "subprocess.Popen[bytes]") -> None:
+    try:
+        os.killpg(process.pid, signal.SIGKILL)
+    except ProcessLookupError:
+        pass
+    process.wait()
+
+
+def _tail(text: str, limit: int = 2000) -> str:
+    """The end of a command's stderr (where the error is) for a message; the whole is kept apart."""
+    text = text.strip()
+    return text if len(text) <= limit else "..." + text[-limit:]
 
 
 def _text(data: Any) -> str:
