@@ -173,6 +173,7 @@ class Client:
         request = urllib.request.Request(url, data=body, method=method, headers=all_headers)
         try:
             with self._opener.open(request, timeout=self.timeout) as response:
+                status = response.status
                 raw = response.read()
         except urllib.error.HTTPError as e:
             raise self._refusal(e, url) from None
@@ -184,7 +185,9 @@ class Client:
         try:
             return json.loads(raw.decode("utf-8"))
         except ValueError as e:
-            raise TesseraError("%s %s: the answer is not JSON: %r" % (method, url, raw[:200]), url=url) from e
+            raise TesseraError(
+                "%s %s: the answer (%d) is not JSON: %r" % (method, url, status, raw[:200]), status=status, url=url
+            ) from e
 
     @staticmethod
     def _refusal(e: urllib.error.HTTPError, url: str) -> TesseraError:

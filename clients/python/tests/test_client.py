@@ -156,6 +156,13 @@ class SendTest(StubTestCase):
         self.assertEqual(self.client(retries=2).send("s", [{"a": 1}], idempotency_key="k"), 1)
         self.assertEqual([r.headers["Idempotency-Key"] for r in self.stub.requests], ["k", "k", "k"])
 
+    def test_an_accepted_request_whose_answer_is_not_json_is_not_retried(self):
+        self.stub.respond = lambda r: Answer(202, "ok", "text/plain")
+        with self.assertRaisesRegex(TesseraError, "not JSON") as caught:
+            self.client().send("s", [{"a": 1}])
+        self.assertEqual(caught.exception.status, 202)
+        self.assertEqual(len(self.stub.requests), 1)
+
     def test_503_after_the_retries_raises(self):
         self.stub.respond = lambda r: Answer(
             503, {"title": "Service Unavailable", "status": 503, "detail": "Kafka did not acknowledge"},
