@@ -23,6 +23,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -70,9 +71,12 @@ class StreamEventDeserializationSchemaTest {
     private final List<TopicRecord> decoded = new ArrayList<>();
 
     @BeforeAll
-    static void startRegistry() {
-        // Under target/, so that the registry's log outlives a failed run.
-        registry = ApicurioRegistry.start(Path.of("target", "apicurio-registry-decoding"));
+    static void startRegistry() throws IOException {
+        // Under target/, so that the registry's log outlives a failed run; a new one per run, as
+        // the registry keeps its artifacts there and the tests create theirs.
+        registry =
+                ApicurioRegistry.start(
+                        Files.createTempDirectory(Path.of("target"), "apicurio-registry-decoding"));
     }
 
     @AfterAll

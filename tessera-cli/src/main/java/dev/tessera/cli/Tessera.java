@@ -16,6 +16,10 @@ public final class Tessera {
                   stream's schema may follow the versions registered, under the stream's
                   compatibility rule. Changes nothing. Exit 0 if it may, 1 if not, 2 on bad usage,
                   3 if the registry cannot be asked.
+              training-set --spine FILE --features NAME[,NAME...] --out FILE [OPTIONS]
+                  a training set: each spine row's features as of its time, computed by the
+                  feature job's operators over the kept events (./tessera training-set --help
+                  for its options; README, "Training data").
             """;
 
     private Tessera() {}

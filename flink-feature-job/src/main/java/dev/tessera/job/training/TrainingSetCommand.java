@@ -38,8 +38,10 @@ public final class TrainingSetCommand {
             usage: ./tessera training-set --spine FILE --features NAME[,NAME...] --out FILE
                 [--format parquet|csv (default: by --out's extension, else parquet)]
                 [--id-column COLUMN (default: the entity's key, e.g. user_id)] [--time-column ts]
-                [--spec features.yaml] [--bootstrap-servers localhost:9092]
-                [--registry-url http://localhost:8085/apis/registry/v3]
+                [--spec features.yaml]
+                [--bootstrap-servers HOST:PORT (default: $TESSERA_BOOTSTRAP_SERVERS, else localhost:9092)]
+                [--registry-url URL (default: $TESSERA_REGISTRY_URL, else
+                  http://localhost:8085/apis/registry/v3, where ./run.sh puts them)]
                 [--kafka-properties FILE (Kafka client settings: security.protocol, sasl.*, ssl.*)]
                 [--parallelism 2]
               The spine: Parquet or CSV rows of an entity id and a time (ISO-8601 or epoch millis),
@@ -68,6 +70,10 @@ public final class TrainingSetCommand {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) throws Exception {
+        if (List.of(args).contains("--help") || List.of(args).contains("-h")) {
+            out.println(USAGE);
+            return 0;
+        }
         Map<String, String> options;
         FeatureSpec spec;
         List<Feature> features;
@@ -87,10 +93,15 @@ public final class TrainingSetCommand {
                     JobOptions.parse(
                                     jobArgs(
                                             specPath,
-                                            options.getOrDefault(
-                                                    "bootstrap-servers", "localhost:9092"),
-                                            options.getOrDefault(
+                                            option(
+                                                    options,
+                                                    "bootstrap-servers",
+                                                    "TESSERA_BOOTSTRAP_SERVERS",
+                                                    "localhost:9092"),
+                                            option(
+                                                    options,
                                                     "registry-url",
+                                                    "TESSERA_REGISTRY_URL",
                                                     "http://localhost:8085/apis/registry/v3"),
                                             options.get("kafka-properties")))
                             .kafka();
@@ -240,6 +251,16 @@ public final class TrainingSetCommand {
             options.put(key, args[++i]);
         }
         return options;
+    }
+
+    /** An option, else the environment variable, else the default (that of {@code ./run.sh}). */
+    private static String option(
+            Map<String, String> options, String key, String variable, String fallback) {
+        String value = options.get(key);
+        if (value == null) {
+            value = System.getenv(variable);
+        }
+        return value == null || value.isBlank() ? fallback : value;
     }
 
     private static String required(Map<String, String> options, String key) {

@@ -82,7 +82,7 @@ public final class TrainingSetJob {
     }
 
     /** The settings of a replay: deterministic watermarks, every event in order, every tile. */
-    static FeatureJob.Settings replaySettings() {
+    public static FeatureJob.Settings replaySettings() {
         return FeatureJob.Settings.defaults()
                 .withWatermarks(Watermarks::perEvent)
                 .withTileEmitInterval(Duration.ZERO)
@@ -91,6 +91,15 @@ public final class TrainingSetJob {
 
     /** Adds the job's operators to {@code env}; returns a row per spine row, in no order. */
     public DataStream<TrainingRow> build(StreamExecutionEnvironment env) {
+        return build(env, replaySettings());
+    }
+
+    /**
+     * As {@link #build(StreamExecutionEnvironment)}, with settings derived from {@link
+     * #replaySettings}.
+     */
+    public DataStream<TrainingRow> build(
+            StreamExecutionEnvironment env, FeatureJob.Settings settings) {
         FeatureJob job =
                 new FeatureJob(
                         spec,
@@ -98,7 +107,7 @@ public final class TrainingSetJob {
                         new DiscardingSink<FeatureUpdate>(),
                         new DiscardingSink<LateEvent>(),
                         new DiscardingSink<DeadLetter>(),
-                        replaySettings());
+                        settings);
         DataStream<FeatureUpdate> updates = job.updates(env);
         DataStream<SpineRow> rows =
                 env.fromData(spine, TypeInformation.of(SpineRow.class))
