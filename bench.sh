@@ -3,7 +3,7 @@
 # whole pipeline on real parts, each beside a baseline run side by side. Writes bench/results/*.json
 # and BENCHMARKS.md. About 15 minutes on 2 cores.
 #   ./bench.sh                                 everything
-#   ./bench.sh --sections reader,job           some parts (reader, gateway, e2e, job, store)
+#   ./bench.sh --sections reader,job           some parts (reader, gateway, e2e, job, store, training)
 #   ./bench.sh --scale 0.2                     every phase shorter (a quick, noisier look)
 set -euo pipefail
 cd "$(dirname "$0")"

@@ -22,7 +22,8 @@ import java.util.Set;
  */
 public final class BenchSuite {
 
-    static final List<String> SECTIONS = List.of("reader", "gateway", "e2e", "job", "store");
+    static final List<String> SECTIONS =
+            List.of("reader", "gateway", "e2e", "job", "store", "training");
 
     /** Exactly-once commits on checkpoints: its end-to-end target is this plus 100 ms. */
     static final Duration EXACTLY_ONCE_CHECKPOINT = Duration.ofSeconds(1);
@@ -30,8 +31,8 @@ public final class BenchSuite {
     private BenchSuite() {}
 
     /**
-     * Options: {@code --root DIR} (.), {@code --sections reader,gateway,e2e,job,store} (all),
-     * {@code --scale X} (1: the full suite; less shortens it), {@code --results DIR}
+     * Options: {@code --root DIR} (.), {@code --sections reader,gateway,e2e,job,store,training}
+     * (all), {@code --scale X} (1: the full suite; less shortens it), {@code --results DIR}
      * (bench/results), {@code --markdown FILE} (BENCHMARKS.md, and the table into README.md's
      * benchmark block).
      */
@@ -204,6 +205,9 @@ public final class BenchSuite {
             }
             if (sections.contains("job")) {
                 measure("Flink job", () -> new JobBench(context, infra).run());
+            }
+            if (sections.contains("training")) {
+                measure("training set", () -> new TrainingBench(context, infra).run());
             }
             if (sections.contains("store")) {
                 measure(

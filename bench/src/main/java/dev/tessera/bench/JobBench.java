@@ -9,9 +9,6 @@ import dev.tessera.spec.avro.AvroSchemas;
 import dev.tessera.spec.model.FeatureSpec;
 import dev.tessera.spec.model.Stream;
 import dev.tessera.spec.parse.SpecParser;
-import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
-import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
-import io.apicurio.registry.serde.config.SerdeConfig;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpRequest;
@@ -19,7 +16,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -34,14 +30,6 @@ import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * The Flink job, from a preloaded topic: events per CPU-second of the job's JVM (a MiniCluster,
@@ -219,65 +207,29 @@ final class JobBench {
 
     /** Events of {@link #USERS} users, their times spread evenly over {@link #EVENT_TIME_SPAN}. */
     private void preload() {
-        Map<String, Object> config = new HashMap<>();
-        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.kafka().bootstrapServers());
-        config.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
-        config.put(
-                ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, AvroKafkaSerializer.class.getName());
-        config.put(ProducerConfig.LINGER_MS_CONFIG, 20);
-        config.put(ProducerConfig.BATCH_SIZE_CONFIG, 256 * 1024);
-        config.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-        config.put(SerdeConfig.REGISTRY_URL, infra.registry().url());
-        config.put(SerdeConfig.AUTO_REGISTER_ARTIFACT, true);
         Schema schema = AvroSchemas.eventSchema(stream);
         Random random = new Random(42);
         long start = System.currentTimeMillis() - 2 * EVENT_TIME_SPAN.toMillis();
-        try (KafkaProducer<String, GenericRecord> producer = new KafkaProducer<>(config)) {
-            for (int i = 0; i < events; i++) {
-                String user = "job-user-" + random.nextInt(USERS);
-                GenericRecord event = new GenericData.Record(schema);
-                event.put("user_id", user);
-                event.put("amount", random.nextInt(100_000) / 100.0);
-                event.put("ts", start + EVENT_TIME_SPAN.toMillis() * i / events);
-                producer.send(new ProducerRecord<>(stream.topic(), user, event));
-            }
-            producer.flush();
-        }
+        log().produce(
+                        events,
+                        i -> {
+                            GenericRecord event = new GenericData.Record(schema);
+                            event.put("user_id", "job-user-" + random.nextInt(USERS));
+                            event.put("amount", random.nextInt(100_000) / 100.0);
+                            event.put("ts", start + EVENT_TIME_SPAN.toMillis() * i / events);
+                            return event;
+                        },
+                        "user_id");
     }
 
     /** The baseline: a plain consumer reading and decoding every event. */
     private Rate consumeAndDecode() {
-        Map<String, Object> config = new HashMap<>();
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, infra.kafka().bootstrapServers());
-        config.put(ConsumerConfig.GROUP_ID_CONFIG, "bench-decode-" + System.nanoTime());
-        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        config.put(
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        config.put(
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG,
-                AvroKafkaDeserializer.class.getName());
-        config.put(SerdeConfig.REGISTRY_URL, infra.registry().url());
-        long seen = 0;
-        double checksum = 0;
-        double cpu0 = Processes.ownCpuSeconds();
-        long t0 = System.nanoTime();
-        try (KafkaConsumer<String, GenericRecord> consumer = new KafkaConsumer<>(config)) {
-            consumer.subscribe(List.of(stream.topic()));
-            while (seen < events) {
-                for (ConsumerRecord<String, GenericRecord> record :
-                        consumer.poll(Duration.ofMillis(500))) {
-                    GenericRecord event = record.value();
-                    checksum += (Double) event.get("amount") + (Long) event.get("ts");
-                    seen += event.get("user_id") == null ? 0 : 1;
-                }
-            }
-        }
-        double cpu = Processes.ownCpuSeconds() - cpu0;
-        double wall = (System.nanoTime() - t0) / 1e9;
-        if (Double.isNaN(checksum)) {
-            throw new IllegalStateException("undecodable amounts");
-        }
-        return new Rate(events, cpu, wall);
+        return log().consumeAndDecode(events);
+    }
+
+    private EventLog log() {
+        return new EventLog(
+                infra.kafka().bootstrapServers(), infra.registry().url(), stream.topic());
     }
 
     /**

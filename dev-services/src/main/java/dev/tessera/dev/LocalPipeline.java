@@ -1,5 +1,6 @@
 package dev.tessera.dev;
 
+import dev.tessera.spec.avro.FeatureLogEntry;
 import dev.tessera.spec.model.FeatureSpec;
 import dev.tessera.spec.model.Stream;
 import dev.tessera.spec.parse.SpecParser;
@@ -470,6 +471,8 @@ public final class LocalPipeline implements AutoCloseable {
             createIfMissing(stream.deadLetterTopic(), Map.of("retention.ms", "-1"));
         }
         createIfMissing(featureSpec.featureTopic(), Map.of());
+        // The reader's log of what it served, when it logs (tessera.reader.feature-log.rate).
+        createIfMissing(FeatureLogEntry.DEFAULT_TOPIC, Map.of());
     }
 
     private void createIfMissing(String topic, Map<String, String> configs) {
@@ -718,18 +721,11 @@ public final class LocalPipeline implements AutoCloseable {
                 switch (module) {
                     case "ingest-gateway" -> merge(kafka, auth);
                     case "feature-writer" -> merge(kafka, redis);
-                    case "feature-reader" -> merge(redis, auth);
+                    // Kafka for logged serving (off unless tessera.reader.feature-log.rate is set).
+                    case "feature-reader" -> merge(merge(kafka, redis), auth);
                     default -> throw new IllegalArgumentException("no service " + module);
                 };
-        return startService(
-                root,
-                module,
-                port,
-                managementPort,
-                spec,
-                config,
-                module.equals("feature-reader") ? Map.of() : kafkaEnv,
-                log);
+        return startService(root, module, port, managementPort, spec, config, kafkaEnv, log);
     }
 
     /**

@@ -8,6 +8,7 @@ import dev.tessera.spec.model.FeatureSpec;
 import dev.tessera.spec.parse.SpecParser;
 import dev.tessera.spec.reference.Event;
 import dev.tessera.spec.reference.Reference;
+import dev.tessera.spec.serve.FeatureStatus;
 import dev.tessera.spec.serve.Served;
 import dev.tessera.spec.store.FeatureValueCodec;
 import java.io.IOException;
@@ -85,8 +86,16 @@ class TrainingSetEndToEndTest {
                 assertThat(result.getString("label")).isEqualTo(row[2]);
                 List<Served> served =
                         expected.read(row[0], features, Instant.parse(row[1]).toEpochMilli());
+                long at = Instant.parse(row[1]).toEpochMilli();
                 for (int f = 0; f < features.size(); f++) {
                     String name = features.get(f);
+                    Feature feature = SPEC.feature(name).orElseThrow();
+                    if (at - end > SPEC.group(feature.group()).orElseThrow().ttl().toMillis()) {
+                        // Past its group's ttl since the last event: expired, as online.
+                        assertThat(served.get(f).status())
+                                .as(name)
+                                .isEqualTo(FeatureStatus.MISSING);
+                    }
                     assertThat(result.getString(name + "_status"))
                             .as("%s of row %d (%s at %s)", name, index, row[0], row[1])
                             .isEqualTo(served.get(f).status().name());

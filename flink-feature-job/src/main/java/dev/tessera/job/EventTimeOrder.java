@@ -1,6 +1,7 @@
 package dev.tessera.job;
 
 import dev.tessera.spec.model.Stream;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
@@ -19,15 +20,31 @@ import org.apache.flink.util.Collector;
  * training replays ({@link FeatureJob.Settings#eventTimeOrder()}) need the ideal order a training
  * set's "as of" is defined by. Events of equal time keep their order of arrival; an event already
  * behind the watermark leaves at the next one, and windows then judge it late as they would have.
+ *
+ * <p>An interval join emits an event once the watermark passes its time plus the join's upper
+ * bound, and its subtasks do so at their own pace: an event of one may come after another's later
+ * event was released. So a join's output waits that much longer ({@code delay}), until no event
+ * before it can still come.
  */
 final class EventTimeOrder extends KeyedProcessFunction<String, StreamEvent, StreamEvent> {
 
+    private final long delay;
+
     private transient MapState<Long, List<StreamEvent>> pending;
 
-    static DataStream<StreamEvent> apply(DataStream<StreamEvent> events, Stream stream) {
+    private EventTimeOrder(long delay) {
+        this.delay = delay;
+    }
+
+    /**
+     * @param delay how long after its time an event of {@code events} may arrive, at most
+     */
+    static DataStream<StreamEvent> apply(
+            DataStream<StreamEvent> events, Stream stream, Duration delay) {
         String id = OperatorIds.eventTimeOrder(stream);
         return WindowOperators.byEntity(events)
-                .process(new EventTimeOrder(), TypeInformation.of(StreamEvent.class))
+                .process(
+                        new EventTimeOrder(delay.toMillis()), TypeInformation.of(StreamEvent.class))
                 .uid(id)
                 .name(id);
     }
@@ -46,13 +63,14 @@ final class EventTimeOrder extends KeyedProcessFunction<String, StreamEvent, Str
     @Override
     public void processElement(StreamEvent event, Context ctx, Collector<StreamEvent> out)
             throws Exception {
-        List<StreamEvent> atTime = pending.get(event.eventTime());
+        long release = event.eventTime() + delay;
+        List<StreamEvent> atTime = pending.get(release);
         if (atTime == null) {
             atTime = new ArrayList<>(1);
-            ctx.timerService().registerEventTimeTimer(event.eventTime());
+            ctx.timerService().registerEventTimeTimer(release);
         }
         atTime.add(event);
-        pending.put(event.eventTime(), atTime);
+        pending.put(release, atTime);
     }
 
     @Override

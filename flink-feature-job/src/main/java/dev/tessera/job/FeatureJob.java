@@ -254,7 +254,7 @@ public final class FeatureJob {
         Map<String, List<DataStream<LateEvent>>> late = new LinkedHashMap<>();
         for (Stream stream : inputStreams(spec)) {
             SingleOutputStreamOperator<StreamEvent> routed = routed(env, stream);
-            events.put(stream.name(), ordered(deduplicated(routed, stream), stream));
+            events.put(stream.name(), ordered(deduplicated(routed, stream), stream, Duration.ZERO));
             late.put(
                     stream.name(),
                     new ArrayList<>(List.of(routed.getSideOutput(LateEvents.OUTPUT))));
@@ -272,7 +272,9 @@ public final class FeatureJob {
                     .ifPresent(
                             join -> {
                                 SingleOutputStreamOperator<StreamEvent> joined = join(join, events);
-                                events.put(join.name(), ordered(joined, join.output()));
+                                events.put(
+                                        join.name(),
+                                        ordered(joined, join.output(), emissionDelay(join)));
                                 late.get(join.left().name())
                                         .add(joined.getSideOutput(LateEvents.OUTPUT));
                             });
@@ -320,9 +322,21 @@ public final class FeatureJob {
         return env.execute(JOB_NAME);
     }
 
-    /** The stream's events in event-time order per entity id, when the settings ask for it. */
-    private DataStream<StreamEvent> ordered(DataStream<StreamEvent> events, Stream stream) {
-        return settings.eventTimeOrder() ? EventTimeOrder.apply(events, stream) : events;
+    /**
+     * The stream's events in event-time order per entity id, when the settings ask for it; {@code
+     * delay}: how long after its time an event may still arrive.
+     */
+    private DataStream<StreamEvent> ordered(
+            DataStream<StreamEvent> events, Stream stream, Duration delay) {
+        return settings.eventTimeOrder() ? EventTimeOrder.apply(events, stream, delay) : events;
+    }
+
+    /** How long after its time a join emits an event: an interval join waits for its right side. */
+    private static Duration emissionDelay(Join join) {
+        return join instanceof Join.Interval interval
+                        && interval.upper().compareTo(Duration.ZERO) > 0
+                ? interval.upper()
+                : Duration.ZERO;
     }
 
     /** The stream's events without repeats, when its spec declares how to recognize them. */

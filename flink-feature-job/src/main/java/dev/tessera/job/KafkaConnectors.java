@@ -179,7 +179,7 @@ public record KafkaConnectors(
     }
 
     /** The Apicurio serde configuration of the job's serializer of feature updates. */
-    static Map<String, Object> serdeConfig(String registryUrl) {
+    public static Map<String, Object> serdeConfig(String registryUrl) {
         Map<String, Object> config = new LinkedHashMap<>();
         config.put(SerdeConfig.REGISTRY_URL, registryUrl);
         // The JDK HTTP client rather than Vert.x: no event-loop threads outliving a job's class

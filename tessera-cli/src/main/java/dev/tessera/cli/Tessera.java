@@ -20,6 +20,9 @@ public final class Tessera {
                   a training set: each spine row's features as of its time, computed by the
                   feature job's operators over the kept events (./tessera training-set --help
                   for its options; README, "Training data").
+              consistency [OPTIONS]
+                  what the reader served (its feature log) against the training set of the same
+                  rows: mismatch, missing, extra and SMAPE per feature, differences by cause.
             """;
 
     private Tessera() {}

@@ -1,5 +1,6 @@
 package dev.tessera.reader.config;
 
+import dev.tessera.spec.avro.FeatureLogEntry;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import java.nio.file.Path;
@@ -34,7 +35,7 @@ public interface ReaderConfig {
         double rate();
 
         /** The topic entries are produced to, as Avro ({@code feature_log.avsc}). */
-        @WithDefault("feature-log")
+        @WithDefault(FeatureLogEntry.DEFAULT_TOPIC)
         String topic();
     }
 }

@@ -11,6 +11,9 @@ import java.util.Map;
 public record FeatureLogEntry(
         long requestTime, String entity, String entityId, Map<String, LoggedFeature> features) {
 
+    /** The topic the reader logs to unless configured otherwise. */
+    public static final String DEFAULT_TOPIC = "feature-log";
+
     /**
      * One feature as served.
      *

@@ -33,6 +33,21 @@ public final class FeatureSpec {
         groups.values().forEach(g -> g.features().forEach(f -> features.put(f.name(), f)));
     }
 
+    /**
+     * This spec with only the named feature groups (and everything else it declares): what a job
+     * computing just those features needs.
+     */
+    public FeatureSpec withGroups(Collection<String> names) {
+        Map<String, FeatureGroup> kept = new LinkedHashMap<>();
+        groups.forEach(
+                (name, group) -> {
+                    if (names.contains(name)) {
+                        kept.put(name, group);
+                    }
+                });
+        return new FeatureSpec(entities, streams, joins, kept, featureTopic);
+    }
+
     public Collection<Entity> entities() {
         return entities.values();
     }

@@ -29,6 +29,14 @@ public final class Visibility {
     /** The first moment a read would serve {@code update}. */
     public static long visibleFrom(FeatureSpec spec, FeatureUpdate update) {
         FeatureGroup group = spec.group(update.group()).orElseThrow();
+        return update.eventTime() + delay(spec, group, closesWindows(group, update));
+    }
+
+    /**
+     * How long after its event time an update of {@code group} is first seen: by a window's closing
+     * ({@code window}) or by one per event.
+     */
+    public static long delay(FeatureSpec spec, FeatureGroup group, boolean window) {
         Stream stream = group.stream();
         Join join = spec.join(stream.name()).orElse(null);
         long outOfOrderness =
@@ -37,14 +45,21 @@ public final class Visibility {
                         : Math.max(
                                 join.left().outOfOrderness().toMillis(),
                                 join.right().outOfOrderness().toMillis());
-        if (closesWindows(group, update)) {
-            return update.eventTime() + outOfOrderness;
+        if (window) {
+            return outOfOrderness;
         }
         if (join == null) {
-            return update.eventTime();
+            return 0;
         }
         Duration upper = join instanceof Join.Interval interval ? interval.upper() : Duration.ZERO;
-        return update.eventTime() + upper.toMillis() + outOfOrderness + 1;
+        return upper.toMillis() + outOfOrderness + 1;
+    }
+
+    /** Whether the feature's value is a closed window's (tumbling, sliding, session). */
+    public static boolean closesWindows(Feature feature) {
+        return feature.window() instanceof Window.Tumbling
+                || feature.window() instanceof Window.Sliding
+                || feature.window() instanceof Window.Session;
     }
 
     /** Whether the update is a closed window's, not one per event. */

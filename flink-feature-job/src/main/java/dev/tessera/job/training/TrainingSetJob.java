@@ -61,6 +61,7 @@ public final class TrainingSetJob {
      * @param specName the spec's file name, for messages
      * @param features the features of the training set, of one entity
      * @param sourcesByStream bounded sources of the kept events, as {@link FeatureJob} takes them
+     *     for the {@link #jobSpec}
      * @param spine the spine's rows
      */
     public TrainingSetJob(
@@ -79,6 +80,15 @@ public final class TrainingSetJob {
         this.features = List.copyOf(features);
         this.sourcesByStream = sourcesByStream;
         this.spine = List.copyOf(spine);
+    }
+
+    /**
+     * The spec the replay runs: only the groups of {@code features}, as no other group's updates
+     * are read (each group's operators are its own). Its input streams are those the sources must
+     * cover.
+     */
+    public static FeatureSpec jobSpec(FeatureSpec spec, List<Feature> features) {
+        return spec.withGroups(features.stream().map(Feature::group).toList());
     }
 
     /** The settings of a replay: deterministic watermarks, every event in order, every tile. */
@@ -102,7 +112,7 @@ public final class TrainingSetJob {
             StreamExecutionEnvironment env, FeatureJob.Settings settings) {
         FeatureJob job =
                 new FeatureJob(
-                        spec,
+                        jobSpec(spec, features),
                         sourcesByStream,
                         new DiscardingSink<FeatureUpdate>(),
                         new DiscardingSink<LateEvent>(),

@@ -126,18 +126,22 @@ final class TrainingSetTable implements AutoCloseable {
     }
 
     /** Adds the features of one spine row. */
-    void append(TrainingRow row) throws SQLException {
-        if (appender == null) {
-            createFeatureTable();
+    void append(TrainingRow row) {
+        try {
+            if (appender == null) {
+                createFeatureTable();
+            }
+            appender.beginRow();
+            appender.append(row.row());
+            for (int i = 0; i < features.size(); i++) {
+                Served served = row.features().get(i);
+                appendValue(features.get(i), served.value());
+                appender.append(served.status().name());
+            }
+            appender.endRow();
+        } catch (SQLException e) {
+            throw new IllegalStateException("DuckDB refused a training row: " + e.getMessage(), e);
         }
-        appender.beginRow();
-        appender.append(row.row());
-        for (int i = 0; i < features.size(); i++) {
-            Served served = row.features().get(i);
-            appendValue(features.get(i), served.value());
-            appender.append(served.status().name());
-        }
-        appender.endRow();
     }
 
     /** Writes the spine's columns and the features', in spine order; returns the rows written. */
