@@ -182,7 +182,10 @@ final class CommandLine {
         return events;
     }
 
-    /** Runs the training set of {@code spine} and hands each row to {@code rows}. */
+    /**
+     * Runs the training set of {@code spine} and hands each row to {@code rows}; throws an {@link
+     * IllegalStateException} when the job fails or does not answer every row.
+     */
     void trainingSet(List<Feature> features, List<SpineRow> spine, Consumer<TrainingRow> rows) {
         StreamExecutionEnvironment env =
                 StreamExecutionEnvironment.createLocalEnvironment(
@@ -197,7 +200,17 @@ final class CommandLine {
                         spine);
         try (CloseableIterator<TrainingRow> collected =
                 job.build(env).executeAndCollect(TrainingSetJob.JOB_NAME)) {
-            collected.forEachRemaining(rows);
+            long answered = 0;
+            while (collected.hasNext()) {
+                rows.accept(collected.next());
+                answered++;
+            }
+            if (answered != spine.size()) {
+                throw new IllegalStateException(
+                        "the replay answered " + answered + " of " + spine.size() + " spine rows");
+            }
+        } catch (IllegalStateException e) {
+            throw e;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         } catch (Exception e) {

@@ -32,6 +32,7 @@ public final class ConsistencyCommand {
             usage: ./tessera consistency [--log-topic feature-log] [--out consistency.json]
                 [--prometheus FILE (the rates as gauges, for a node exporter's textfile collector)]
                 [--max-lag 30s (a difference explained by the pipeline's latency is at most this)]
+                [--differences FILE (each differing read, one JSON object a line)]
             """
                     + CommandLine.COMMON_USAGE
                     + """
@@ -42,7 +43,8 @@ public final class ConsistencyCommand {
               correction, unexplained). Writes the report as JSON and prints a table.
               Exit 0 when written, 1 when the log or the events cannot be read, 2 on bad usage.""";
 
-    private static final Set<String> OPTIONS = Set.of("log-topic", "out", "prometheus", "max-lag");
+    private static final Set<String> OPTIONS =
+            Set.of("log-topic", "out", "prometheus", "max-lag", "differences");
 
     private ConsistencyCommand() {}
 
@@ -83,19 +85,25 @@ public final class ConsistencyCommand {
             err.println("consistency: " + e.getMessage());
             return 1;
         }
-        ConsistencyReport report;
+        Duration maxLag;
         try {
-            report =
-                    compare(
-                            command,
-                            entries,
-                            Durations.parse(command.options.getOrDefault("max-lag", "30s")));
+            maxLag = Durations.parse(command.options.getOrDefault("max-lag", "30s"));
         } catch (IllegalArgumentException e) {
             err.println("consistency: " + e.getMessage());
             return 2;
         }
+        ConsistencyReport report;
+        try {
+            report = compare(command, entries, maxLag);
+        } catch (IllegalStateException e) {
+            err.println("consistency: " + e.getMessage());
+            return 1;
+        }
         Path json = Path.of(command.options.getOrDefault("out", "consistency.json"));
         Files.writeString(json, report.json());
+        if (command.options.containsKey("differences")) {
+            Files.write(Path.of(command.options.get("differences")), report.differences);
+        }
         if (command.options.containsKey("prometheus")) {
             Files.writeString(Path.of(command.options.get("prometheus")), report.prometheus());
         }
@@ -151,6 +159,7 @@ public final class ConsistencyCommand {
                             if (logged != null) {
                                 report.compare(
                                         features.get(f),
+                                        entries.get(i).entityId(),
                                         entries.get(i).requestTime(),
                                         logged,
                                         served.get(f));

@@ -9,6 +9,8 @@ import dev.tessera.spec.serve.Served;
 import dev.tessera.spec.serve.Visibility;
 import dev.tessera.spec.store.FeatureValueCodec;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
@@ -70,6 +72,10 @@ final class ConsistencyReport {
     }
 
     final Map<String, FeatureCounts> features = new TreeMap<>();
+
+    /** Each differing read, one JSON object a line. */
+    final List<String> differences = new ArrayList<>();
+
     long entries;
     private final FeatureSpec spec;
     private final long maxLag;
@@ -80,7 +86,7 @@ final class ConsistencyReport {
     }
 
     /** Counts one feature of one logged read at {@code at} against what the training set says. */
-    void compare(Feature feature, long at, LoggedFeature online, Served offline) {
+    void compare(Feature feature, String entityId, long at, LoggedFeature online, Served offline) {
         boolean numeric =
                 feature.valueType() == ValueType.LONG || feature.valueType() == ValueType.DOUBLE;
         FeatureCounts counts =
@@ -133,6 +139,28 @@ final class ConsistencyReport {
             }
         }
         counts.causes.merge(cause, 1L, Long::sum);
+        differences.add(
+                String.format(
+                        Locale.ROOT,
+                        "{\"feature\": \"%s\", \"entity_id\": \"%s\", \"request_time\": %d,"
+                                + " \"cause\": \"%s\", \"online\": {\"value\": %s, \"status\":"
+                                + " \"%s\", \"event_time\": %s}, \"offline\": {\"value\": %s,"
+                                + " \"status\": \"%s\", \"event_time\": %s}}",
+                        feature.name(),
+                        entityId.replace("\\", "\\\\").replace("\"", "\\\""),
+                        at,
+                        cause,
+                        quoted(online.value()),
+                        online.status(),
+                        online.eventTime(),
+                        quoted(offlineValue),
+                        offline.status().name(),
+                        offline.eventTime()));
+    }
+
+    /** The store's text of a value as a JSON string, or null. */
+    private static String quoted(String text) {
+        return text == null ? "null" : '"' + text.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
     }
 
     long unexplained() {

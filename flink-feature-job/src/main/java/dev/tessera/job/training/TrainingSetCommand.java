@@ -85,11 +85,22 @@ public final class TrainingSetCommand {
                 err.println("training-set: " + e.getMessage());
                 return 1;
             }
-            command.trainingSet(features, spine, table::append);
+            try {
+                command.trainingSet(features, spine, table::append);
+            } catch (IllegalStateException e) {
+                err.println("training-set: " + e.getMessage());
+                return 1;
+            }
             long written = table.write(outPath, format);
             out.printf(
-                    "training set: %d rows x %d features over %d kept events in %.1f s -> %s%n",
-                    written, features.size(), events, (System.nanoTime() - started) / 1e9, outPath);
+                    "training set: %d rows x %d features over %d kept events in %.1f s (peak"
+                            + " memory %d MiB) -> %s%n",
+                    written,
+                    features.size(),
+                    events,
+                    (System.nanoTime() - started) / 1e9,
+                    CommandLine.peakMemoryMiB(),
+                    outPath);
             return 0;
         }
     }
