@@ -3,6 +3,8 @@ package dev.tessera.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.tessera.dev.FlinkCluster;
+import dev.tessera.dev.FreePorts;
 import dev.tessera.spec.model.Feature;
 import dev.tessera.spec.model.FeatureSpec;
 import dev.tessera.spec.parse.SpecParser;
@@ -37,7 +39,8 @@ import org.junit.jupiter.api.io.TempDir;
  * pipeline: two hours of event time of every example stream, out of order within the streams'
  * bounds. The training set of every feature of the user entity, for random rows of four users (and
  * rows before their first event and days after their last), equals what the reference's {@code
- * asOf} says a read would have served; built twice, it is the same bytes.
+ * asOf} says a read would have served; built twice, and once on a session cluster, it is the same
+ * bytes.
  */
 class TrainingSetEndToEndTest {
 
@@ -74,6 +77,15 @@ class TrainingSetEndToEndTest {
         trainingSet(spine, features, second);
 
         assertThat(Files.mismatch(first, second)).as("the same bytes twice").isEqualTo(-1);
+        // The same replay on a session cluster, from the job's jar: the same bytes again.
+        Path onCluster = dir.resolve("on-cluster.parquet");
+        try (FlinkCluster cluster =
+                FlinkCluster.start(dir.resolve("flink"), FreePorts.pick(), FreePorts.pick(), 1)) {
+            trainingSet(spine, features, onCluster, "--flink-cluster", cluster.restUrl());
+        }
+        assertThat(Files.mismatch(first, onCluster))
+                .as("the same bytes on a cluster")
+                .isEqualTo(-1);
         Reference.AsOf expected = new Reference(SPEC).asOf(events);
         try (Connection db = DriverManager.getConnection("jdbc:duckdb:");
                 Statement sql = db.createStatement();
@@ -121,9 +133,11 @@ class TrainingSetEndToEndTest {
         };
     }
 
-    private void trainingSet(Path spine, List<String> features, Path out) throws Exception {
-        Process process =
-                new ProcessBuilder(
+    private void trainingSet(Path spine, List<String> features, Path out, String... more)
+            throws Exception {
+        List<String> command =
+                new ArrayList<>(
+                        List.of(
                                 ExamplePipeline.ROOT.resolve("tessera").toString(),
                                 "training-set",
                                 "--spine",
@@ -137,7 +151,10 @@ class TrainingSetEndToEndTest {
                                 "--bootstrap-servers",
                                 pipeline.endpoints().bootstrapServers(),
                                 "--registry-url",
-                                pipeline.endpoints().registryUrl())
+                                pipeline.endpoints().registryUrl()));
+        command.addAll(List.of(more));
+        Process process =
+                new ProcessBuilder(command)
                         .redirectErrorStream(true)
                         .redirectOutput(dir.resolve(out.getFileName() + ".log").toFile())
                         .start();

@@ -2,7 +2,6 @@ package dev.tessera.job;
 
 import dev.tessera.spec.model.Stream;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.MapState;
@@ -63,20 +62,12 @@ final class EventTimeOrder extends KeyedProcessFunction<String, StreamEvent, Str
     @Override
     public void processElement(StreamEvent event, Context ctx, Collector<StreamEvent> out)
             throws Exception {
-        long release = event.eventTime() + delay;
-        List<StreamEvent> atTime = pending.get(release);
-        if (atTime == null) {
-            atTime = new ArrayList<>(1);
-            ctx.timerService().registerEventTimeTimer(release);
-        }
-        atTime.add(event);
-        pending.put(release, atTime);
+        Pending.hold(pending, event.eventTime() + delay, event, ctx.timerService());
     }
 
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<StreamEvent> out)
             throws Exception {
-        pending.get(timestamp).forEach(out::collect);
-        pending.remove(timestamp);
+        Pending.release(pending, timestamp).forEach(out::collect);
     }
 }

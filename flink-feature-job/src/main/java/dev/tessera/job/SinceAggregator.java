@@ -106,7 +106,7 @@ final class SinceAggregator
     public void processElement1(StreamEvent event, Context ctx, Collector<FeatureUpdate> out)
             throws Exception {
         if (inTimeOrder) {
-            hold(pendingEvents, event, ctx);
+            Pending.hold(pendingEvents, event.eventTime(), event, ctx.timerService());
         } else {
             onEvent(event, ctx.getCurrentKey(), out);
         }
@@ -116,41 +116,21 @@ final class SinceAggregator
     public void processElement2(StreamEvent reset, Context ctx, Collector<FeatureUpdate> out)
             throws Exception {
         if (inTimeOrder) {
-            hold(pendingResets, reset, ctx);
+            Pending.hold(pendingResets, reset.eventTime(), reset, ctx.timerService());
         } else {
             onReset(reset, ctx.getCurrentKey(), out);
         }
-    }
-
-    private static void hold(
-            MapState<Long, List<StreamEvent>> pending, StreamEvent event, Context ctx)
-            throws Exception {
-        List<StreamEvent> atTime = pending.get(event.eventTime());
-        if (atTime == null) {
-            atTime = new ArrayList<>(1);
-            ctx.timerService().registerEventTimeTimer(event.eventTime());
-        }
-        atTime.add(event);
-        pending.put(event.eventTime(), atTime);
     }
 
     /** Events of both streams at one time, in order: a reset then passes events of its time. */
     @Override
     public void onTimer(long timestamp, OnTimerContext ctx, Collector<FeatureUpdate> out)
             throws Exception {
-        List<StreamEvent> atTime = pendingEvents.get(timestamp);
-        if (atTime != null) {
-            for (StreamEvent event : atTime) {
-                onEvent(event, ctx.getCurrentKey(), out);
-            }
-            pendingEvents.remove(timestamp);
+        for (StreamEvent event : Pending.release(pendingEvents, timestamp)) {
+            onEvent(event, ctx.getCurrentKey(), out);
         }
-        List<StreamEvent> resets = pendingResets.get(timestamp);
-        if (resets != null) {
-            for (StreamEvent reset : resets) {
-                onReset(reset, ctx.getCurrentKey(), out);
-            }
-            pendingResets.remove(timestamp);
+        for (StreamEvent reset : Pending.release(pendingResets, timestamp)) {
+            onReset(reset, ctx.getCurrentKey(), out);
         }
     }
 

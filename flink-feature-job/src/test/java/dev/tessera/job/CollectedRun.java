@@ -2,6 +2,7 @@ package dev.tessera.job;
 
 import dev.tessera.spec.avro.FeatureUpdate;
 import dev.tessera.spec.model.FeatureSpec;
+import dev.tessera.spec.reference.Event;
 import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -82,6 +83,23 @@ final class CollectedRun {
             RESULTS.remove(id + "/updates");
             RESULTS.remove(id + "/late");
         }
+    }
+
+    /**
+     * The reference's events as the job's, by stream, in list order; every stream named has a list.
+     */
+    static Map<String, List<StreamEvent>> byStream(List<Event> events, List<String> streams) {
+        Map<String, List<StreamEvent>> byStream = new LinkedHashMap<>();
+        streams.forEach(stream -> byStream.put(stream, new ArrayList<>()));
+        events.forEach(
+                event ->
+                        byStream.get(event.stream())
+                                .add(
+                                        new StreamEvent(
+                                                event.entityId(),
+                                                event.eventTime(),
+                                                event.fields())));
+        return byStream;
     }
 
     /**

@@ -10,7 +10,6 @@ import dev.tessera.spec.reference.StoreModel;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import net.jqwik.api.Arbitraries;
@@ -147,18 +146,8 @@ class FeatureJobJoinPropertiesTest {
     private StoreModel theJobComputesWhatTheReferenceComputes(List<Event> arrivals)
             throws Exception {
         Reference.Result expected = new Reference(PARSED).run(arrivals);
-        Map<String, List<StreamEvent>> byStream = new LinkedHashMap<>();
-        for (String stream : List.of("views", "buys", "items")) {
-            byStream.put(stream, new ArrayList<>());
-        }
-        arrivals.forEach(
-                event ->
-                        byStream.get(event.stream())
-                                .add(
-                                        new StreamEvent(
-                                                event.entityId(),
-                                                event.eventTime(),
-                                                event.fields())));
+        Map<String, List<StreamEvent>> byStream =
+                CollectedRun.byStream(arrivals, List.of("views", "buys", "items"));
         CollectedRun.Outputs outputs = RUN.run(PARSED, byStream);
 
         Statistics.label("joined buys")

@@ -15,7 +15,6 @@ import dev.tessera.spec.serve.Served;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -111,18 +110,8 @@ class TrainingSetJobPropertiesTest {
 
     private static Map<Long, List<Served>> trainingSet(List<Event> arrivals, List<SpineRow> spine)
             throws Exception {
-        Map<String, List<StreamEvent>> byStream = new LinkedHashMap<>();
-        for (String stream : List.of("views", "buys", "items")) {
-            byStream.put(stream, new ArrayList<>());
-        }
-        arrivals.forEach(
-                event ->
-                        byStream.get(event.stream())
-                                .add(
-                                        new StreamEvent(
-                                                event.entityId(),
-                                                event.eventTime(),
-                                                event.fields())));
+        Map<String, List<StreamEvent>> byStream =
+                CollectedRun.byStream(arrivals, List.of("views", "buys", "items"));
         String id = UUID.randomUUID().toString();
         try {
             StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment();

@@ -9,6 +9,7 @@ import dev.tessera.spec.model.Stream;
 import dev.tessera.spec.parse.SpecParser;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -34,7 +35,14 @@ final class CommandLine {
 
     /** The options every replaying command takes, documented in each command's usage. */
     static final Set<String> COMMON_OPTIONS =
-            Set.of("spec", "bootstrap-servers", "registry-url", "kafka-properties", "parallelism");
+            Set.of(
+                    "spec",
+                    "bootstrap-servers",
+                    "registry-url",
+                    "kafka-properties",
+                    "parallelism",
+                    "flink-cluster",
+                    "job-jar");
 
     static final String COMMON_USAGE =
             """
@@ -43,7 +51,10 @@ final class CommandLine {
                 [--registry-url URL (default: $TESSERA_REGISTRY_URL, else
                   http://localhost:8085/apis/registry/v3, where ./run.sh puts them)]
                 [--kafka-properties FILE (Kafka client settings: security.protocol, sasl.*, ssl.*)]
-                [--parallelism 2]""";
+                [--parallelism 2]
+                [--flink-cluster http://HOST:PORT (a session cluster's REST API: the replay runs
+                  there, from the job's jar, instead of in this JVM)]
+                [--job-jar FILE (default: the one ./tessera builds)]""";
 
     final Map<String, String> options;
     final Path specPath;
@@ -81,6 +92,14 @@ final class CommandLine {
                 throw new IllegalArgumentException("--" + key + " needs a value");
             }
             options.put(key, args[++i]);
+        }
+        if (options.containsKey("flink-cluster")) {
+            String jar = options.getOrDefault("job-jar", System.getProperty("tessera.job.jar"));
+            if (jar == null || !Files.isRegularFile(Path.of(jar))) {
+                throw new IllegalArgumentException(
+                        "--flink-cluster needs the job's jar: --job-jar FILE (./tessera sets it)");
+            }
+            options.put("job-jar", jar);
         }
         Path specPath = Path.of(options.getOrDefault("spec", "features.yaml"));
         String yaml;
@@ -187,9 +206,7 @@ final class CommandLine {
      * IllegalStateException} when the job fails or does not answer every row.
      */
     void trainingSet(List<Feature> features, List<SpineRow> spine, Consumer<TrainingRow> rows) {
-        StreamExecutionEnvironment env =
-                StreamExecutionEnvironment.createLocalEnvironment(
-                        Integer.parseInt(options.getOrDefault("parallelism", "2")));
+        StreamExecutionEnvironment env = environment();
         TrainingSetJob job =
                 new TrainingSetJob(
                         spec,
@@ -216,6 +233,24 @@ final class CommandLine {
         } catch (Exception e) {
             throw new IllegalStateException("the training set's job failed: " + e, e);
         }
+    }
+
+    /**
+     * A MiniCluster in this JVM, or the session cluster of {@code --flink-cluster}, where the job's
+     * jar (the production job's, which holds the replay) is shipped with the job.
+     */
+    private StreamExecutionEnvironment environment() {
+        int parallelism = Integer.parseInt(options.getOrDefault("parallelism", "2"));
+        String cluster = options.get("flink-cluster");
+        if (cluster == null) {
+            return StreamExecutionEnvironment.createLocalEnvironment(parallelism);
+        }
+        URI rest = URI.create(cluster);
+        StreamExecutionEnvironment env =
+                StreamExecutionEnvironment.createRemoteEnvironment(
+                        rest.getHost(), rest.getPort(), options.get("job-jar"));
+        env.setParallelism(parallelism);
+        return env;
     }
 
     /** This JVM's peak resident memory in MiB (Linux's VmHWM), or -1 where it cannot be read. */

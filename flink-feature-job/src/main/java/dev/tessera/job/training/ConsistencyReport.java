@@ -1,5 +1,7 @@
 package dev.tessera.job.training;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.tessera.spec.avro.FeatureLogEntry.LoggedFeature;
 import dev.tessera.spec.model.Feature;
 import dev.tessera.spec.model.FeatureSpec;
@@ -71,6 +73,8 @@ final class ConsistencyReport {
         }
     }
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     final Map<String, FeatureCounts> features = new TreeMap<>();
 
     /** Each differing read, one JSON object a line. */
@@ -139,28 +143,24 @@ final class ConsistencyReport {
             }
         }
         counts.causes.merge(cause, 1L, Long::sum);
-        differences.add(
-                String.format(
-                        Locale.ROOT,
-                        "{\"feature\": \"%s\", \"entity_id\": \"%s\", \"request_time\": %d,"
-                                + " \"cause\": \"%s\", \"online\": {\"value\": %s, \"status\":"
-                                + " \"%s\", \"event_time\": %s}, \"offline\": {\"value\": %s,"
-                                + " \"status\": \"%s\", \"event_time\": %s}}",
-                        feature.name(),
-                        entityId.replace("\\", "\\\\").replace("\"", "\\\""),
-                        at,
-                        cause,
-                        quoted(online.value()),
-                        online.status(),
-                        online.eventTime(),
-                        quoted(offlineValue),
-                        offline.status().name(),
-                        offline.eventTime()));
+        ObjectNode difference = JSON.createObjectNode();
+        difference.put("feature", feature.name());
+        difference.put("entity_id", entityId);
+        difference.put("request_time", at);
+        difference.put("cause", cause);
+        side(difference.putObject("online"), online.value(), online.status(), online.eventTime());
+        side(
+                difference.putObject("offline"),
+                offlineValue,
+                offline.status().name(),
+                offline.eventTime());
+        differences.add(difference.toString());
     }
 
-    /** The store's text of a value as a JSON string, or null. */
-    private static String quoted(String text) {
-        return text == null ? "null" : '"' + text.replace("\\", "\\\\").replace("\"", "\\\"") + '"';
+    private static void side(ObjectNode node, String value, String status, Long eventTime) {
+        node.put("value", value);
+        node.put("status", status);
+        node.put("event_time", eventTime);
     }
 
     long unexplained() {
@@ -169,42 +169,24 @@ final class ConsistencyReport {
 
     /** The report as JSON. */
     String json() {
-        StringBuilder json = new StringBuilder("{\n  \"entries\": ").append(entries);
-        json.append(",\n  \"unexplained\": ").append(unexplained()).append(",\n  \"features\": {");
-        String separator = "\n";
-        for (Map.Entry<String, FeatureCounts> feature : features.entrySet()) {
-            FeatureCounts c = feature.getValue();
-            json.append(separator)
-                    .append("    \"")
-                    .append(feature.getKey())
-                    .append("\": {\"rows\": ")
-                    .append(c.rows)
-                    .append(", \"matches\": ")
-                    .append(c.matches)
-                    .append(", \"mismatch_rate\": ")
-                    .append(c.mismatchRate())
-                    .append(", \"missing\": ")
-                    .append(c.missing)
-                    .append(", \"extra\": ")
-                    .append(c.extra)
-                    .append(", \"mismatches\": ")
-                    .append(c.mismatches)
-                    .append(", \"smape\": ")
-                    .append(c.smape())
-                    .append(", \"causes\": {");
-            String comma = "";
-            for (Map.Entry<String, Long> cause : c.causes.entrySet()) {
-                json.append(comma)
-                        .append('"')
-                        .append(cause.getKey())
-                        .append("\": ")
-                        .append(cause.getValue());
-                comma = ", ";
-            }
-            json.append("}}");
-            separator = ",\n";
-        }
-        return json.append("\n  }\n}\n").toString();
+        ObjectNode report = JSON.createObjectNode();
+        report.put("entries", entries);
+        report.put("unexplained", unexplained());
+        ObjectNode byFeature = report.putObject("features");
+        features.forEach(
+                (name, c) -> {
+                    ObjectNode node = byFeature.putObject(name);
+                    node.put("rows", c.rows);
+                    node.put("matches", c.matches);
+                    node.put("mismatch_rate", c.mismatchRate());
+                    node.put("missing", c.missing);
+                    node.put("extra", c.extra);
+                    node.put("mismatches", c.mismatches);
+                    node.put("smape", c.smape());
+                    ObjectNode causes = node.putObject("causes");
+                    c.causes.forEach(causes::put);
+                });
+        return report.toPrettyString() + "\n";
     }
 
     /** The report as a short table. */

@@ -1,5 +1,6 @@
 package dev.tessera.job.training;
 
+import dev.tessera.job.Pending;
 import dev.tessera.spec.avro.FeatureUpdate;
 import dev.tessera.spec.model.Feature;
 import dev.tessera.spec.model.FeatureGroup;
@@ -7,7 +8,6 @@ import dev.tessera.spec.model.FeatureSpec;
 import dev.tessera.spec.parse.SpecParser;
 import dev.tessera.spec.serve.PointInTimeStore;
 import dev.tessera.spec.serve.Visibility;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -88,25 +88,14 @@ final class PointInTimeRead
     public void processElement1(FeatureUpdate update, Context ctx, Collector<TrainingRow> out)
             throws Exception {
         if (groups.containsKey(update.group())) {
-            add(updates, Visibility.visibleFrom(spec, update), update, ctx);
+            Pending.hold(updates, Visibility.visibleFrom(spec, update), update, ctx.timerService());
         }
     }
 
     @Override
     public void processElement2(SpineRow row, Context ctx, Collector<TrainingRow> out)
             throws Exception {
-        add(rows, row.time(), row, ctx);
-    }
-
-    private static <T> void add(MapState<Long, List<T>> pending, long at, T value, Context ctx)
-            throws Exception {
-        List<T> atTime = pending.get(at);
-        if (atTime == null) {
-            atTime = new ArrayList<>(1);
-            ctx.timerService().registerEventTimeTimer(at);
-        }
-        atTime.add(value);
-        pending.put(at, atTime);
+        Pending.hold(rows, row.time(), row, ctx.timerService());
     }
 
     @Override
@@ -116,19 +105,11 @@ final class PointInTimeRead
         if (current == null) {
             current = new PointInTimeStore();
         }
-        List<FeatureUpdate> visible = updates.get(timestamp);
-        if (visible != null) {
-            for (FeatureUpdate update : visible) {
-                current.apply(update, groups.get(update.group()), timestamp);
-            }
-            updates.remove(timestamp);
+        for (FeatureUpdate update : Pending.release(updates, timestamp)) {
+            current.apply(update, groups.get(update.group()), timestamp);
         }
-        List<SpineRow> asked = rows.get(timestamp);
-        if (asked != null) {
-            for (SpineRow row : asked) {
-                out.collect(new TrainingRow(row.row(), current.read(features, groups, timestamp)));
-            }
-            rows.remove(timestamp);
+        for (SpineRow row : Pending.release(rows, timestamp)) {
+            out.collect(new TrainingRow(row.row(), current.read(features, groups, timestamp)));
         }
         store.update(current);
     }
