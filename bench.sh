@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The benchmark suite: builds Tessera, then measures the reader, the gateway, the Flink job and the
 # whole pipeline on real parts, each beside a baseline run side by side. Writes bench/results/*.json
-# and BENCHMARKS.md. About 15 minutes on 2 cores.
+# and BENCHMARKS.md. About 20 minutes on 2 cores, 9 of them the training set.
 #   ./bench.sh                                 everything
 #   ./bench.sh --sections reader,job           some parts (reader, gateway, e2e, job, store, training)
 #   ./bench.sh --scale 0.2                     every phase shorter (a quick, noisier look)
