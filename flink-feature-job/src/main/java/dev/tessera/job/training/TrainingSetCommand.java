@@ -66,14 +66,19 @@ public final class TrainingSetCommand {
             return 2;
         }
         Entity entity = command.spec.group(features.get(0).group()).orElseThrow().entity();
+        String idColumn = command.options.getOrDefault("id-column", entity.key());
         long started = System.nanoTime();
-        try (TrainingSetTable table = new TrainingSetTable(spinePath, features)) {
-            List<SpineRow> spine;
+        TrainingSetTable opened;
+        List<SpineRow> spine;
+        try {
+            opened = new TrainingSetTable(spinePath, idColumn, features);
+        } catch (IllegalArgumentException e) {
+            err.println("training-set: " + e.getMessage());
+            return 2;
+        }
+        try (TrainingSetTable table = opened) {
             try {
-                spine =
-                        table.rows(
-                                command.options.getOrDefault("id-column", entity.key()),
-                                command.options.getOrDefault("time-column", "ts"));
+                spine = table.rows(idColumn, command.options.getOrDefault("time-column", "ts"));
             } catch (IllegalArgumentException e) {
                 err.println("training-set: " + e.getMessage());
                 return 2;

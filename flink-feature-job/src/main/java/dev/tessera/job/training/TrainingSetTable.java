@@ -43,23 +43,34 @@ final class TrainingSetTable implements AutoCloseable {
     private DuckDBAppender appender;
 
     /**
-     * Reads the spine; {@code idColumn} and {@code timeColumn} must be among its columns, and no
-     * feature may share a name with one.
+     * Reads the spine, its {@code idColumn} as text (an id such as {@code 007} stays one); an
+     * {@link IllegalArgumentException} says why it cannot be read.
      */
-    TrainingSetTable(Path spine, List<Feature> features) throws SQLException {
+    TrainingSetTable(Path spine, String idColumn, List<Feature> features) throws SQLException {
         this.db = DriverManager.getConnection("jdbc:duckdb:");
         this.features = List.copyOf(features);
+        String read =
+                spine.toString().toLowerCase(Locale.ROOT).endsWith(".parquet")
+                        ? "read_parquet(" + literal(spine) + ")"
+                        : "read_csv("
+                                + literal(spine)
+                                + ", header = true, types = {"
+                                + literal(idColumn)
+                                + ": 'VARCHAR'})";
         try (Statement sql = db.createStatement()) {
             sql.execute("SET threads TO 1");
-            String read =
-                    spine.toString().toLowerCase(Locale.ROOT).endsWith(".parquet")
-                            ? "read_parquet(" + literal(spine) + ")"
-                            : "read_csv(" + literal(spine) + ", header = true)";
             sql.execute(
                     "CREATE TABLE spine AS SELECT row_number() OVER () - 1 AS "
                             + ROW
                             + ", * FROM "
                             + read);
+        } catch (SQLException e) {
+            db.close();
+            throw new IllegalArgumentException(
+                    "cannot read the spine "
+                            + spine
+                            + ": "
+                            + e.getMessage().lines().findFirst().orElse(""));
         }
     }
 
