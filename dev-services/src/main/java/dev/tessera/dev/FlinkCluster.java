@@ -171,6 +171,13 @@ public final class FlinkCluster implements AutoCloseable {
             for (int i = 0; i < taskManagers; i++) {
                 cluster.startTaskManager();
             }
+            // A TaskManager is listed once registered, its slots only once it reported them: a
+            // job submitted before then may find too few.
+            int slots = taskManagers * SLOTS_PER_TASK_MANAGER;
+            cluster.await(
+                    slots + " slots",
+                    "/overview",
+                    overview -> overview.get("slots-total").asInt() >= slots);
             return cluster;
         } catch (RuntimeException e) {
             cluster.close();
