@@ -10,8 +10,9 @@ import java.time.Duration;
  * @param dataDir where this run keeps data and logs
  * @param scale 1 for the full suite; less shortens every phase and data set (the smoke test)
  * @param http the load generator
+ * @param profiler CPU profiles of the services under load, for the report
  */
-record BenchContext(Path root, Path dataDir, double scale, HttpLoad http) {
+record BenchContext(Path root, Path dataDir, double scale, HttpLoad http, Profiler profiler) {
 
     /** {@code fullSeconds} scaled, at least one second. */
     Duration seconds(int fullSeconds) {

@@ -2,12 +2,11 @@ package dev.tessera.bench;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.net.URI;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
+import dev.tessera.dev.LocalPipeline;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -30,6 +29,7 @@ final class EndToEndBench {
     static final int PROBES = 8;
     static final Duration POLL = Duration.ofMillis(2);
     static final Duration PROBE_TIMEOUT = Duration.ofSeconds(10);
+    static final Duration FIRST_EVENT_TIMEOUT = Duration.ofSeconds(60);
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -38,18 +38,29 @@ final class EndToEndBench {
     private final String readerUrl;
     private final String producerBearer;
     private final String readerBearer;
+    private final String bootstrapServers;
+    private final String featureTopic;
+
+    /**
+     * One probe event, its times on this machine's clock (epoch millis).
+     *
+     * @param user the probe's user
+     * @param n which of the user's events it is (from 1)
+     */
+    private record Probe(String user, int n, long posted, long visible) {}
 
     EndToEndBench(
             BenchContext context,
-            String gatewayUrl,
-            String producerToken,
-            String readerUrl,
-            String readerToken) {
+            LocalPipeline pipeline,
+            String bootstrapServers,
+            String featureTopic) {
         this.context = context;
-        this.gatewayUrl = gatewayUrl;
-        this.readerUrl = readerUrl;
-        this.producerBearer = "Bearer " + producerToken;
-        this.readerBearer = "Bearer " + readerToken;
+        this.gatewayUrl = pipeline.gatewayUrl();
+        this.readerUrl = pipeline.readerUrl();
+        this.producerBearer = "Bearer " + pipeline.producerToken();
+        this.readerBearer = "Bearer " + pipeline.readerToken();
+        this.bootstrapServers = bootstrapServers;
+        this.featureTopic = featureTopic;
     }
 
     /**
@@ -71,18 +82,19 @@ final class EndToEndBench {
                                                     warmUp.plus(measured)));
             long measureFrom = System.nanoTime() + warmUp.toNanos();
             long end = measureFrom + measured.toNanos();
-            List<CompletableFuture<Histogram>> probes = new ArrayList<>();
-            String run = Long.toString(System.currentTimeMillis());
+            List<CompletableFuture<List<Probe>>> probing = new ArrayList<>();
+            String run = "e2e-probe-" + System.currentTimeMillis() + "-";
             for (int p = 0; p < PROBES; p++) {
-                String user = "e2e-probe-" + run + "-" + p;
-                probes.add(
+                String user = run + p;
+                probing.add(
                         CompletableFuture.supplyAsync(
                                 () -> probe(user, measureFrom, end), threads));
             }
+            List<Probe> probes = new ArrayList<>();
+            probing.forEach(probe -> probes.addAll(probe.join()));
             Histogram latency = new Histogram(3);
-            for (CompletableFuture<Histogram> probe : probes) {
-                latency.add(probe.join());
-            }
+            probes.forEach(
+                    probe -> latency.recordValue(Math.max(1, probe.visible() - probe.posted())));
             HttpLoad.Result background = load.get();
             String name =
                     mode + ", POST -> visible in the reader, " + EVENTS_PER_SECOND + " events/s";
@@ -103,49 +115,122 @@ final class EndToEndBench {
                             mode + ", background load achieved",
                             background.perSecond() * EVENTS_PER_POST,
                             "events/s"));
+            figures.addAll(stages(mode, run, probes));
             return figures;
         } finally {
             threads.shutdownNow();
         }
     }
 
-    /** Probes until {@code end}: latencies in milliseconds of those sent after {@code from}. */
-    private Histogram probe(String user, long from, long end) {
-        Histogram latency = new Histogram(3);
+    /**
+     * The first event after the pipeline reported ready: POST -> visible in the reader, as a new
+     * user of {@code ./run.sh} sees it. Run before anything else warms the pipeline.
+     */
+    List<Figure> firstEvent() throws Exception {
+        String user = "e2e-first-" + System.currentTimeMillis();
+        long sent = System.nanoTime();
+        long posted = System.currentTimeMillis();
+        post(user);
+        long deadline = sent + FIRST_EVENT_TIMEOUT.toNanos();
+        awaitCount(user, 1, deadline);
+        if (System.nanoTime() >= deadline) {
+            throw new IllegalStateException(
+                    "the first event was not visible within " + FIRST_EVENT_TIMEOUT);
+        }
+        long millis = (System.nanoTime() - sent) / 1_000_000;
+        String name = "first event after start-up";
+        List<Figure> figures = new ArrayList<>();
+        figures.add(
+                Targets.atMost(
+                        SECTION, name + ", POST -> visible in the reader", millis, "ms", 1_000));
+        figures.addAll(stages(name, user, List.of(new Probe(user, 1, posted, posted + millis))));
+        return figures;
+    }
+
+    /** POSTs one event of {@code user}; fails unless the gateway accepts it. */
+    private void post(String user) throws Exception {
+        HttpLoad.Response posted = context.http().call(post(event(user), "application/json"));
+        if (posted.statusCode() != 202) {
+            throw new IllegalStateException(
+                    "the gateway answered " + posted.statusCode() + ": " + posted.body());
+        }
+    }
+
+    /** Probes until {@code end}: those sent after {@code from}. */
+    private List<Probe> probe(String user, long from, long end) {
+        List<Probe> probes = new ArrayList<>();
         try {
-            for (long count = 1; System.nanoTime() < end; count++) {
+            for (int n = 1; System.nanoTime() < end; n++) {
                 long sent = System.nanoTime();
-                HttpResponse<String> posted =
-                        context.http().call(post(event(user), "application/json"));
-                if (posted.statusCode() != 202) {
-                    throw new IllegalStateException(
-                            "the gateway answered " + posted.statusCode() + ": " + posted.body());
-                }
+                long posted = System.currentTimeMillis();
+                post(user);
                 // A probe not visible in time counts as the timeout: a lower bound of its latency.
-                awaitCount(user, count, sent + PROBE_TIMEOUT.toNanos());
+                awaitCount(user, n, sent + PROBE_TIMEOUT.toNanos());
                 if (sent >= from) {
-                    latency.recordValue(Math.max(1, (System.nanoTime() - sent) / 1_000_000));
+                    probes.add(
+                            new Probe(
+                                    user,
+                                    n,
+                                    posted,
+                                    posted + (System.nanoTime() - sent) / 1_000_000));
                 }
                 Thread.sleep(ThreadLocalRandom.current().nextInt(20, 80));
             }
         } catch (Exception e) {
             throw new IllegalStateException("probe " + user + " failed", e);
         }
-        return latency;
+        return probes;
+    }
+
+    /**
+     * Where the probes' time went, from the record timestamps of their event and their feature
+     * update: the gateway (POST until its producer sent the event), the job (until its sink sent
+     * the update) and the rest (the transaction's commit with exactly-once, the writer's poll and
+     * Redis write, the reader's poll every {@link #POLL}).
+     */
+    private List<Figure> stages(String mode, String keyPrefix, List<Probe> probes) {
+        Map<String, List<Long>> events = RecordTimes.of(bootstrapServers, STREAM, keyPrefix);
+        Map<String, List<Long>> updates = RecordTimes.of(bootstrapServers, featureTopic, keyPrefix);
+        Histogram gateway = new Histogram(3);
+        Histogram job = new Histogram(3);
+        Histogram delivery = new Histogram(3);
+        for (Probe probe : probes) {
+            List<Long> event = events.getOrDefault(probe.user(), List.of());
+            List<Long> update = updates.getOrDefault(probe.user(), List.of());
+            if (event.size() >= probe.n() && update.size() >= probe.n()) {
+                long sent = event.get(probe.n() - 1);
+                long updated = update.get(probe.n() - 1);
+                gateway.recordValue(Math.max(0, sent - probe.posted()));
+                job.recordValue(Math.max(0, updated - sent));
+                delivery.recordValue(Math.max(0, probe.visible() - updated));
+            }
+        }
+        List<Figure> figures = new ArrayList<>();
+        String name = mode + ", stage: ";
+        for (Map.Entry<String, Histogram> stage :
+                List.of(
+                        Map.entry("gateway (POST -> event sent to Kafka)", gateway),
+                        Map.entry("job (event sent -> its update sent)", job),
+                        Map.entry(
+                                "delivery (update sent -> visible: commit, writer, Redis, reader)",
+                                delivery))) {
+            for (double percentile : probes.size() == 1 ? List.of(50.0) : List.of(50.0, 99.0)) {
+                figures.add(
+                        Figure.info(
+                                SECTION,
+                                name + stage.getKey() + ", p" + (int) percentile,
+                                stage.getValue().getValueAtPercentile(percentile),
+                                "ms"));
+            }
+        }
+        return figures;
     }
 
     /** Polls the reader until the user's count reaches {@code count}, or the deadline. */
     private void awaitCount(String user, long count, long deadline) throws Exception {
-        HttpRequest read =
-                HttpRequest.newBuilder(
-                                URI.create(
-                                        readerUrl
-                                                + "/v1/features/user/"
-                                                + user
-                                                + "?names="
-                                                + FEATURE))
-                        .header("Authorization", readerBearer)
-                        .build();
+        HttpLoad.Request read =
+                HttpLoad.Request.get(readerUrl + "/v1/features/user/" + user + "?names=" + FEATURE)
+                        .header("Authorization", readerBearer);
         while (System.nanoTime() < deadline) {
             JsonNode value =
                     JSON.readTree(context.http().call(read).body())
@@ -157,7 +242,7 @@ final class EndToEndBench {
         }
     }
 
-    private HttpRequest backgroundPost() {
+    private HttpLoad.Request backgroundPost() {
         StringBuilder body = new StringBuilder();
         for (int i = 0; i < EVENTS_PER_POST; i++) {
             body.append(event("e2e-user-" + ThreadLocalRandom.current().nextInt(10_000)))
@@ -166,12 +251,9 @@ final class EndToEndBench {
         return post(body.toString(), "application/x-ndjson");
     }
 
-    private HttpRequest post(String body, String contentType) {
-        return HttpRequest.newBuilder(URI.create(gatewayUrl + "/v1/events/" + STREAM))
-                .header("Authorization", producerBearer)
-                .header("Content-Type", contentType)
-                .POST(HttpRequest.BodyPublishers.ofString(body))
-                .build();
+    private HttpLoad.Request post(String body, String contentType) {
+        return HttpLoad.Request.post(gatewayUrl + "/v1/events/" + STREAM, contentType, body)
+                .header("Authorization", producerBearer);
     }
 
     private static String event(String user) {

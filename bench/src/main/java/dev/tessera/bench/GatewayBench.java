@@ -6,8 +6,6 @@ import dev.tessera.spec.model.FeatureSpec;
 import dev.tessera.spec.model.Stream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpRequest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -171,30 +169,24 @@ final class GatewayBench {
                         "%"));
     }
 
-    private HttpRequest batch() {
-        return HttpRequest.newBuilder(URI.create(gatewayUrl + "/v1/events/" + STREAM))
-                .header("Authorization", bearer)
-                .header("Content-Type", "application/x-ndjson")
-                .POST(
-                        HttpRequest.BodyPublishers.ofString(
-                                bodies.get(ThreadLocalRandom.current().nextInt(bodies.size()))))
-                .build();
+    private HttpLoad.Request batch() {
+        return HttpLoad.Request.post(
+                        gatewayUrl + "/v1/events/" + STREAM,
+                        "application/x-ndjson",
+                        bodies.get(ThreadLocalRandom.current().nextInt(bodies.size())))
+                .header("Authorization", bearer);
     }
 
-    private HttpRequest single() {
+    private HttpLoad.Request single() {
         return single(bearer);
     }
 
     /** A single-event POST with this {@code Authorization} header, or none. */
-    private HttpRequest single(String authorization) {
-        HttpRequest.Builder request =
-                HttpRequest.newBuilder(URI.create(gatewayUrl + "/v1/events/" + STREAM))
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(event()));
-        if (authorization != null) {
-            request.header("Authorization", authorization);
-        }
-        return request.build();
+    private HttpLoad.Request single(String authorization) {
+        HttpLoad.Request request =
+                HttpLoad.Request.post(
+                        gatewayUrl + "/v1/events/" + STREAM, "application/json", event());
+        return authorization == null ? request : request.header("Authorization", authorization);
     }
 
     /** One event of about 100 bytes of JSON. */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -17,6 +18,7 @@ record Report(
         Duration took,
         Map<String, String> machine,
         List<Figure> figures,
+        List<Profiler.Profile> profiles,
         List<String> failures) {
 
     /** This machine: cores, CPU model, JDK, OS. */
@@ -55,6 +57,17 @@ record Report(
             // not Linux: unknown
         }
         return "unknown";
+    }
+
+    /** The profiles' collapsed stacks into {@code dir} (the input of a flame graph). */
+    void copyProfiles(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        for (Profiler.Profile profile : profiles) {
+            Files.copy(
+                    profile.collapsed(),
+                    dir.resolve(profile.collapsed().getFileName()),
+                    StandardCopyOption.REPLACE_EXISTING);
+        }
     }
 
     void writeJson(Path file) throws IOException {
@@ -156,10 +169,48 @@ record Report(
                     .append(f.met() == null ? "" : f.met() ? "yes" : "**no**: " + f.gap())
                     .append(" |\n");
         }
+        profiles.forEach(profile -> profileMarkdown(profile, md));
         if (!failures.isEmpty()) {
             md.append("\nSections that failed (no figures):\n\n");
             failures.forEach(failure -> md.append("- ").append(failure).append('\n'));
         }
         return md.toString();
+    }
+
+    /**
+     * A profile's top frames: where the CPU was (self) and under which of Tessera's methods
+     * (inclusive).
+     */
+    private static void profileMarkdown(Profiler.Profile profile, StringBuilder md) {
+        md.append("\n## Profile: ")
+                .append(profile.name())
+                .append("\n\n")
+                .append(String.format("%,d", profile.samples()))
+                .append(" CPU samples (async-profiler, 1 per ms of CPU); the stacks are in")
+                .append(" `bench/results/profiles/")
+                .append(profile.collapsed().getFileName())
+                .append("` (collapsed, the input of a flame graph).\n\n")
+                .append(
+                        "| self: where the CPU was | share | Tessera's methods, inclusive | share |\n")
+                .append("| --- | ---: | --- | ---: |\n");
+        int rows = Math.max(profile.self().size(), profile.tessera().size());
+        for (int i = 0; i < rows; i++) {
+            md.append("| ");
+            share(profile.self(), i, md);
+            md.append(" | ");
+            share(profile.tessera(), i, md);
+            md.append(" |\n");
+        }
+    }
+
+    private static void share(List<Profiler.Share> shares, int i, StringBuilder md) {
+        if (i < shares.size()) {
+            md.append('`')
+                    .append(shares.get(i).frame())
+                    .append("` | ")
+                    .append(String.format("%.1f %%", 100 * shares.get(i).share()));
+        } else {
+            md.append(" | ");
+        }
     }
 }

@@ -43,28 +43,6 @@ final class Targets {
                 met ? "" : format(ratio / minRatio) + " of the target ratio");
     }
 
-    /** A figure that should be at least {@code limit}. */
-    static Figure atLeast(
-            String section,
-            String name,
-            double value,
-            String unit,
-            Double baseline,
-            String baselineName,
-            double limit) {
-        boolean met = value >= limit;
-        return new Figure(
-                section,
-                name,
-                value,
-                unit,
-                baseline,
-                baselineName,
-                ">= " + format(limit) + " " + unit,
-                met,
-                met ? "" : format(value / limit) + " of the target");
-    }
-
     static String format(double value) {
         if (Double.isNaN(value)) {
             return "n/a";

@@ -221,6 +221,27 @@ public final class RedisLayout {
     }
 
     /**
+     * The reads that serve {@code features} of one entity id: one per group, in the order the
+     * groups first appear, each with the group's windowed features asked for and its tiles when any
+     * of its rolling features is.
+     */
+    public static List<Read> readsOf(String entity, String entityId, List<Feature> features) {
+        Map<String, List<Feature>> byGroup = new LinkedHashMap<>();
+        features.forEach(f -> byGroup.computeIfAbsent(f.group(), g -> new ArrayList<>()).add(f));
+        List<Read> reads = new ArrayList<>(byGroup.size());
+        byGroup.forEach(
+                (group, some) ->
+                        reads.add(
+                                new Read(
+                                        entity,
+                                        entityId,
+                                        group,
+                                        some.stream().filter(f -> !f.isRolling()).toList(),
+                                        some.stream().anyMatch(Feature::isRolling))));
+        return reads;
+    }
+
+    /**
      * The commands of some reads, to send in one round trip: per read an HMGET of its windowed
      * features' fields (three per feature), when it has any, then an HGETALL of its tiles, when
      * asked.
