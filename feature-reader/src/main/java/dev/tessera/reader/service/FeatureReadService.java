@@ -7,7 +7,6 @@ import dev.tessera.reader.store.StoreUnavailableException;
 import dev.tessera.spec.avro.FeatureLogEntry;
 import dev.tessera.spec.model.Entity;
 import dev.tessera.spec.model.Feature;
-import dev.tessera.spec.model.FeatureGroup;
 import dev.tessera.spec.model.FeatureSpec;
 import dev.tessera.spec.serve.Serving;
 import dev.tessera.spec.store.FeatureValueCodec;
@@ -16,11 +15,10 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Clock;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Serves features of entity ids: resolves the names against {@code features.yaml}, reads every (id,
@@ -36,6 +34,14 @@ public class FeatureReadService {
     private final ReadMetrics metrics;
     private final FeatureLogger featureLog;
     private final int maxIds;
+
+    /** An entity and the feature names asked for, as given. */
+    private record Shape(String entity, List<String> names) {}
+
+    /** Past this many request shapes the plans start over. */
+    static final int MAX_PLANS = 1_000;
+
+    private final Map<Shape, ReadPlan> plans = new ConcurrentHashMap<>();
 
     public FeatureReadService(
             FeatureSpec spec,
@@ -57,16 +63,7 @@ public class FeatureReadService {
      * of {@code ids}.
      */
     public Uni<List<EntityFeatures>> read(String entityName, List<String> ids, List<String> names) {
-        Entity entity =
-                spec.entity(entityName)
-                        .orElseThrow(
-                                () ->
-                                        new UnknownEntityException(
-                                                entityName,
-                                                spec.entities().stream()
-                                                        .map(Entity::name)
-                                                        .sorted()
-                                                        .toList()));
+        Entity entity = entity(entityName);
         if (ids.isEmpty() || ids.size() > maxIds) {
             throw new BadFeatureRequestException(
                     "ask for 1 to " + maxIds + " entity ids, not " + ids.size());
@@ -74,71 +71,76 @@ public class FeatureReadService {
         if (ids.stream().anyMatch(id -> id == null || id.isEmpty())) {
             throw new BadFeatureRequestException("entity ids must not be empty");
         }
-        List<Feature> features = resolve(entity, names);
-        Map<String, List<Feature>> byGroup = new LinkedHashMap<>();
-        features.forEach(f -> byGroup.computeIfAbsent(f.group(), g -> new ArrayList<>()).add(f));
-
-        List<RedisLayout.Read> reads = new ArrayList<>(ids.size() * byGroup.size());
+        ReadPlan plan = plan(entity, names);
+        List<RedisLayout.Read> reads = new ArrayList<>(ids.size() * plan.groups().size());
         for (String id : ids) {
-            byGroup.forEach(
-                    (group, fs) ->
-                            reads.add(
-                                    new RedisLayout.Read(
-                                            entity.name(),
-                                            id,
-                                            group,
-                                            fs.stream().filter(f -> !f.isRolling()).toList(),
-                                            fs.stream().anyMatch(Feature::isRolling))));
+            reads.addAll(plan.reads(id));
         }
         return store.read(reads)
                 .onFailure(StoreUnavailableException.class)
                 .invoke(metrics::redisError)
-                .map(stored -> answer(entity, ids, features, reads, stored));
+                .map(stored -> answer(plan, ids, stored));
+    }
+
+    /** The plan of a request shape, made on its first request. */
+    private ReadPlan plan(Entity entity, List<String> names) {
+        Shape shape = new Shape(entity.name(), names);
+        ReadPlan plan = plans.get(shape);
+        if (plan == null) {
+            plan = ReadPlan.of(spec, entity, resolve(entity, names));
+            if (plans.size() >= MAX_PLANS) {
+                plans.clear(); // callers asking for ever new sets of names
+            }
+            plans.put(shape, plan);
+        }
+        return plan;
+    }
+
+    private Entity entity(String entityName) {
+        return spec.entity(entityName)
+                .orElseThrow(
+                        () ->
+                                new UnknownEntityException(
+                                        entityName,
+                                        spec.entities().stream()
+                                                .map(Entity::name)
+                                                .sorted()
+                                                .toList()));
     }
 
     private List<EntityFeatures> answer(
-            Entity entity,
-            List<String> ids,
-            List<Feature> features,
-            List<RedisLayout.Read> reads,
-            List<RedisLayout.Stored> stored) {
+            ReadPlan plan, List<String> ids, List<RedisLayout.Stored> stored) {
         long now = clock.millis();
-        Set<Feature> requested = Set.copyOf(features);
-        int groupsPerId = reads.size() / ids.size();
+        List<Feature> features = plan.features();
+        int groupsPerId = plan.groups().size();
         List<EntityFeatures> answers = new ArrayList<>(ids.size());
         for (int i = 0; i < ids.size(); i++) {
-            Map<Feature, FeatureValue> found = new HashMap<>();
+            FeatureValue[] values = new FeatureValue[features.size()];
             for (int g = 0; g < groupsPerId; g++) {
-                int r = i * groupsPerId + g;
-                RedisLayout.Read read = reads.get(r);
-                RedisLayout.Stored values = stored.get(r);
-                for (int f = 0; f < read.windowed().size(); f++) {
-                    Feature feature = read.windowed().get(f);
-                    found.put(
-                            feature,
+                ReadPlan.GroupRead group = plan.groups().get(g);
+                RedisLayout.Stored read = stored.get(i * groupsPerId + g);
+                List<Feature> windowed = group.read().windowed();
+                for (int f = 0; f < windowed.size(); f++) {
+                    values[group.windowedAt()[f]] =
                             FeatureValue.of(
-                                    Serving.windowed(feature, values.values().get(f), now)));
+                                    Serving.windowed(windowed.get(f), read.values().get(f), now));
                 }
-                if (read.tiles()) {
-                    FeatureGroup group = spec.group(read.group()).orElseThrow();
-                    // Only the requested ones: each merge decodes the tiles' partials again.
-                    for (Feature feature : group.rollingFeatures()) {
-                        if (requested.contains(feature)) {
-                            found.put(
-                                    feature,
-                                    FeatureValue.of(
-                                            Serving.rolling(feature, group, values.tiles(), now)));
-                        }
-                    }
+                for (int f = 0; f < group.rolling().size(); f++) {
+                    values[group.rollingAt()[f]] =
+                            FeatureValue.of(
+                                    Serving.rolling(
+                                            group.rolling().get(f),
+                                            group.group(),
+                                            read.tiles(),
+                                            now));
                 }
             }
-            Map<String, FeatureValue> ordered = new LinkedHashMap<>();
-            for (Feature feature : features) {
-                FeatureValue value = found.get(feature);
-                metrics.served(feature.name(), value.status());
-                ordered.put(feature.name(), value);
+            Map<String, FeatureValue> ordered = new LinkedHashMap<>(2 * features.size());
+            for (int f = 0; f < features.size(); f++) {
+                metrics.served(features.get(f).name(), values[f].status());
+                ordered.put(features.get(f).name(), values[f]);
             }
-            answers.add(new EntityFeatures(entity.name(), ids.get(i), ordered));
+            answers.add(new EntityFeatures(plan.entity().name(), ids.get(i), ordered));
         }
         if (featureLog.sampled()) {
             answers.forEach(answer -> featureLog.log(logEntry(answer, now)));

@@ -32,7 +32,10 @@ public final class Serving {
         if (tiles.isEmpty()) {
             return Served.MISSING;
         }
-        long newest = tiles.stream().mapToLong(StoredTile::newestEventTime).max().orElseThrow();
+        long newest = Long.MIN_VALUE;
+        for (StoredTile tile : tiles) {
+            newest = Math.max(newest, tile.newestEventTime());
+        }
         return served(
                 feature, TileMerger.valueAsOf(feature, group.tile(), tiles, now), newest, now);
     }

@@ -10,6 +10,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -329,22 +330,47 @@ public final class RedisLayout {
         return bytes.toByteArray();
     }
 
+    /**
+     * Reads what {@link #encodeTile} wrote. By hand rather than through a {@code DataInputStream}:
+     * a read of the example spec decodes about a hundred tiles, and the streams' copies and buffers
+     * were a tenth of its CPU.
+     */
     private static StoredTile decodeTile(long start, long version, byte[] blob) {
-        try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(blob))) {
-            in.readByte(); // format version
-            long newest = in.readLong();
-            int count = in.readInt();
-            Map<String, byte[]> partials = new LinkedHashMap<>();
+        try {
+            ByteBuffer in = ByteBuffer.wrap(blob);
+            in.get(); // format version
+            long newest = in.getLong();
+            int count = in.getInt();
+            Map<String, byte[]> partials = new LinkedHashMap<>(2 * count);
             for (int i = 0; i < count; i++) {
-                String name = in.readUTF();
-                byte[] partial = new byte[in.readInt()];
-                in.readFully(partial);
+                String name = modifiedUtf8(blob, in);
+                byte[] partial = new byte[in.getInt()];
+                in.get(partial);
                 partials.put(name, partial);
             }
             return new StoredTile(start, newest, version, partials);
-        } catch (IOException e) {
-            throw new UncheckedIOException("a stored tile is corrupt", e);
+        } catch (RuntimeException e) {
+            throw new UncheckedIOException("a stored tile is corrupt", new IOException(e));
         }
+    }
+
+    /** A string {@link DataOutputStream#writeUTF} wrote at the buffer's position. */
+    private static String modifiedUtf8(byte[] blob, ByteBuffer in) {
+        int length = Short.toUnsignedInt(in.getShort());
+        int from = in.position();
+        for (int i = from; i < from + length; i++) {
+            if (blob[i] <= 0) { // past ASCII, or an encoded NUL: the general decoder
+                try (DataInputStream utf =
+                        new DataInputStream(new ByteArrayInputStream(blob, from - 2, length + 2))) {
+                    in.position(from + length);
+                    return utf.readUTF();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            }
+        }
+        in.position(from + length);
+        return new String(blob, from, length, StandardCharsets.US_ASCII);
     }
 
     private static void add(List<byte[]> args, String... texts) {
