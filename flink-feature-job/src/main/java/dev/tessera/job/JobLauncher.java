@@ -94,6 +94,7 @@ public final class JobLauncher {
             env = StreamExecutionEnvironment.getExecutionEnvironment(conf);
         }
         options.parallelism().ifPresent(env::setParallelism);
+        env.setBufferTimeout(options.bufferTimeout().toMillis());
         return env;
     }
 }

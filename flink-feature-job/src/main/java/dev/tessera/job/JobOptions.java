@@ -29,6 +29,10 @@ import org.apache.flink.connector.base.DeliveryGuarantee;
  * @param restore the savepoint or checkpoint the job starts from, if any
  * @param tileEmitInterval how long the dirty tiles of an entity id's rolling features may wait to
  *     be emitted together; 0 emits one tile update per event
+ * @param bufferTimeout how long a record may wait in a network buffer between operators for the
+ *     buffer to fill (Flink's {@code execution.buffer-timeout.interval}); Flink's 100 ms default is
+ *     a throughput setting, and at a few thousand events per second each exchange of the job waited
+ *     most of it
  */
 public record JobOptions(
         Path spec,
@@ -39,14 +43,15 @@ public record JobOptions(
         OptionalInt parallelism,
         Checkpointing checkpointing,
         StateRestore restore,
-        Duration tileEmitInterval) {
+        Duration tileEmitInterval,
+        Duration bufferTimeout) {
 
     static final String USAGE =
             """
             Usage: JobLauncher --spec features.yaml --bootstrap-servers HOST:PORT \
             --registry-url http://HOST:PORT/apis/registry/v3
                 [--local] [--web-ui-port 8081] [--metrics-port 9249] [--parallelism N]
-                [--tile-emit-interval 200ms]
+                [--tile-emit-interval 200ms] [--buffer-timeout 5ms]
                 [--group-id tessera-feature-job] [--delivery at-least-once|exactly-once]
                 [--transactional-id-prefix tessera-feature-job]
                 [--kafka-properties FILE (Kafka client settings: security.protocol, sasl.*, ssl.*)]
@@ -79,6 +84,7 @@ public record JobOptions(
                     "savepoint-dir",
                     "savepoint",
                     "tile-emit-interval",
+                    "buffer-timeout",
                     "group-id",
                     "delivery",
                     "transactional-id-prefix",
@@ -122,7 +128,8 @@ public record JobOptions(
                         : OptionalInt.empty(),
                 checkpointing(options, flags),
                 restore(options, flags),
-                duration(options, "tile-emit-interval", "200ms"));
+                duration(options, "tile-emit-interval", "200ms"),
+                duration(options, "buffer-timeout", "5ms"));
     }
 
     /**

@@ -39,6 +39,7 @@ class JobOptionsTest {
         assertThat(options.checkpointing()).isEqualTo(Checkpointing.defaults());
         assertThat(options.restore()).isEqualTo(StateRestore.none());
         assertThat(options.tileEmitInterval()).isEqualTo(Duration.ofMillis(200));
+        assertThat(options.bufferTimeout()).isEqualTo(Duration.ofMillis(5));
     }
 
     @Test
@@ -81,6 +82,8 @@ class JobOptionsTest {
                         "--transactional-id-prefix",
                         "tx",
                         "--tile-emit-interval",
+                        "0ms",
+                        "--buffer-timeout",
                         "0ms");
 
         assertThat(options)
@@ -107,6 +110,7 @@ class JobOptionsTest {
                                         Optional.of("/var/savepoints")),
                                 new StateRestore(
                                         Optional.of("/var/savepoints/savepoint-1"), false, true),
+                                Duration.ZERO,
                                 Duration.ZERO));
     }
 
