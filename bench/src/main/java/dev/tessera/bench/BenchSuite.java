@@ -25,6 +25,9 @@ public final class BenchSuite {
     static final List<String> SECTIONS =
             List.of("reader", "gateway", "e2e", "job", "store", "training");
 
+    /** The log of performance changes, appended to BENCHMARKS.md. */
+    static final String CHANGES = "bench/changes.md";
+
     /** Exactly-once commits on checkpoints: its end-to-end target is this plus 250 ms. */
     static final Duration EXACTLY_ONCE_CHECKPOINT = Duration.ofSeconds(1);
 
@@ -227,7 +230,8 @@ public final class BenchSuite {
                 Report.thisMachine(),
                 List.copyOf(figures),
                 profiler.profiles(),
-                List.copyOf(failures));
+                List.copyOf(failures),
+                Files.exists(root.resolve(CHANGES)) ? Files.readString(root.resolve(CHANGES)) : "");
     }
 
     private static void log(String what) {

@@ -12,14 +12,19 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** A run's figures as JSON (machine-readable) and as a Markdown table. */
+/**
+ * A run's figures as JSON (machine-readable) and as a Markdown table, with the profiles' top frames
+ * and the log of performance changes ({@code bench/changes.md}, written by hand: each change with
+ * its figures before and after and its profile evidence).
+ */
 record Report(
         Instant started,
         Duration took,
         Map<String, String> machine,
         List<Figure> figures,
         List<Profiler.Profile> profiles,
-        List<String> failures) {
+        List<String> failures,
+        String changes) {
 
     /** This machine: cores, CPU model, JDK, OS. */
     static Map<String, String> thisMachine() {
@@ -114,20 +119,32 @@ record Report(
         if (start < 0 || end < start) {
             return readme;
         }
-        String table = markdown().substring(markdown().indexOf("Run "));
+        String table = table();
         return readme.substring(0, start + README_START.length())
                 + "\n"
                 + table
                 + readme.substring(end);
     }
 
+    /** BENCHMARKS.md: the table, the profiles' top frames and the log of changes. */
     String markdown() {
         StringBuilder md = new StringBuilder();
         md.append("# Benchmarks\n\n")
                 .append(
                         "Written by `./bench.sh` (see the README's Benchmarks section for what each")
                 .append(" figure measures and why a missed target is missed).\n\n")
-                .append("Run ")
+                .append(table());
+        profiles.forEach(profile -> profileMarkdown(profile, md));
+        if (!changes.isBlank()) {
+            md.append('\n').append(changes.strip()).append('\n');
+        }
+        return md.toString();
+    }
+
+    /** The run and its figures, and the sections that failed. */
+    private String table() {
+        StringBuilder md = new StringBuilder();
+        md.append("Run ")
                 .append(started)
                 .append(", took ")
                 .append(took.toMinutes())
@@ -169,7 +186,6 @@ record Report(
                     .append(f.met() == null ? "" : f.met() ? "yes" : "**no**: " + f.gap())
                     .append(" |\n");
         }
-        profiles.forEach(profile -> profileMarkdown(profile, md));
         if (!failures.isEmpty()) {
             md.append("\nSections that failed (no figures):\n\n");
             failures.forEach(failure -> md.append("- ").append(failure).append('\n'));

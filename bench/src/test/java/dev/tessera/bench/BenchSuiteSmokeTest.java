@@ -130,7 +130,8 @@ class BenchSuiteSmokeTest {
                                         List.of(new Profiler.Share("epoll_wait", 0.25)),
                                         List.of(new Profiler.Share("dev.tessera.A.b", 0.1)),
                                         dir.resolve("reader-1-x-50.collapsed"))),
-                        List.of("job: it broke"));
+                        List.of("job: it broke"),
+                        "## Changes\n\n| change | before | after |\n");
 
         report.writeJson(dir.resolve("latest.json"));
         JsonNode json = new ObjectMapper().readTree(dir.resolve("latest.json").toFile());
@@ -145,7 +146,8 @@ class BenchSuiteSmokeTest {
                 .contains("| reader | 1 x 50, p99 | 0.80 ms |")
                 .contains("## Profile: reader, 1 x 50")
                 .contains("| `epoll_wait` | 25.0 % | `dev.tessera.A.b` | 10.0 % |")
-                .contains("- job: it broke");
+                .contains("- job: it broke")
+                .endsWith("## Changes\n\n| change | before | after |\n");
         assertThat(
                         report.intoReadme(
                                 "# T\n"
