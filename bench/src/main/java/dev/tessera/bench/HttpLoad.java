@@ -8,11 +8,13 @@ import io.vertx.core.http.HttpClientOptions;
 import io.vertx.core.http.HttpMethod;
 import io.vertx.core.http.PoolOptions;
 import io.vertx.core.http.RequestOptions;
+import java.net.URI;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -81,6 +83,11 @@ final class HttpLoad implements AutoCloseable {
      */
     private static final int MAX_OUTSTANDING = 64;
 
+    private final java.net.http.HttpClient blockingClient =
+            java.net.http.HttpClient.newBuilder()
+                    .version(java.net.http.HttpClient.Version.HTTP_1_1)
+                    .connectTimeout(Duration.ofSeconds(5))
+                    .build();
     private final Vertx vertx = Vertx.vertx(new VertxOptions().setEventLoopPoolSize(1));
     private final HttpClient client =
             vertx.createHttpClient(
@@ -213,16 +220,23 @@ final class HttpLoad implements AutoCloseable {
                 });
     }
 
-    /** A blocking request, for set-up and probes: any status. */
+    /**
+     * A blocking request, for set-up, probes and scrapes: any status. Through the JDK's client,
+     * which also reads the answers of Flink's Prometheus reporter (both a Content-Length and
+     * chunked, which Netty refuses).
+     */
     Response call(Request request) throws Exception {
-        try {
-            return exchange(request)
-                    .toCompletionStage()
-                    .toCompletableFuture()
-                    .get(60, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof Exception cause ? cause : e;
-        }
+        HttpRequest.Builder call =
+                HttpRequest.newBuilder(URI.create(request.url())).timeout(Duration.ofSeconds(60));
+        request.headers().forEach(call::header);
+        call.method(
+                request.method().name(),
+                request.body() == null
+                        ? HttpRequest.BodyPublishers.noBody()
+                        : HttpRequest.BodyPublishers.ofString(request.body()));
+        HttpResponse<String> response =
+                blockingClient.send(call.build(), HttpResponse.BodyHandlers.ofString());
+        return new Response(response.statusCode(), response.body());
     }
 
     @Override
