@@ -2,6 +2,7 @@ package dev.tessera.job;
 
 import dev.tessera.spec.avro.AvroSchemas;
 import dev.tessera.spec.avro.FeatureUpdate;
+import dev.tessera.spec.avro.FramedAvroWriter;
 import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
@@ -26,6 +27,7 @@ public final class FeatureUpdateSerializationSchema
     private final HashMap<String, Object> serializerConfig;
 
     private transient AvroKafkaSerializer<GenericRecord> serializer;
+    private transient FramedAvroWriter framed;
 
     /**
      * @param serializerConfig Apicurio serde configuration, at least {@code apicurio.registry.url}
@@ -40,6 +42,7 @@ public final class FeatureUpdateSerializationSchema
             SerializationSchema.InitializationContext context, KafkaSinkContext sinkContext) {
         serializer = new AvroKafkaSerializer<>();
         serializer.configure(serializerConfig, false);
+        framed = new FramedAvroWriter();
     }
 
     @Override
@@ -47,7 +50,9 @@ public final class FeatureUpdateSerializationSchema
             FeatureUpdate update, KafkaSinkContext context, Long timestamp) {
         // Headers are passed so that the serde's headers mode, if configured, works too.
         RecordHeaders headers = new RecordHeaders();
-        byte[] value = serializer.serialize(topic, headers, AvroSchemas.toAvro(update));
+        GenericRecord record = AvroSchemas.toAvro(update);
+        byte[] value =
+                framed.write(topic, record, () -> serializer.serialize(topic, headers, record));
         byte[] key = update.entityId().getBytes(StandardCharsets.UTF_8);
         // No record timestamp: the producer stamps the time of writing. The event time is in the
         // value; stamping it would let time retention delete backfilled updates at once.
