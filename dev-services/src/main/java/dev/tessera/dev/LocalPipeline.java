@@ -1,5 +1,7 @@
 package dev.tessera.dev;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tessera.spec.avro.FeatureLogEntry;
 import dev.tessera.spec.model.FeatureSpec;
 import dev.tessera.spec.model.Stream;
@@ -184,6 +186,8 @@ public final class LocalPipeline implements AutoCloseable {
 
     /** How long the tokens written for {@code ./run.sh} stay valid. */
     static final Duration TOKEN_LIFETIME = Duration.ofDays(365);
+
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private static final HttpClient HTTP =
             HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -515,10 +519,27 @@ public final class LocalPipeline implements AutoCloseable {
                 ChildProcess.start(
                         jobCommand(jobArgs), dataDir.resolve("logs/flink-feature-job.log"));
         awaitReady(
-                "the Flink job",
-                job,
-                flinkUrl() + "/jobs/overview",
-                body -> body.contains("\"state\":\"RUNNING\""));
+                "the Flink job", job, flinkUrl() + "/jobs/overview", LocalPipeline::tasksRunning);
+    }
+
+    /**
+     * Whether a job of {@code /jobs/overview} runs with every task running: a job turns RUNNING
+     * while its tasks still deploy and open their sources and sinks, and an event sent then waits
+     * for them.
+     */
+    static boolean tasksRunning(String overview) {
+        try {
+            for (JsonNode job : JSON.readTree(overview).path("jobs")) {
+                JsonNode tasks = job.path("tasks");
+                if (job.path("state").asText().equals("RUNNING")
+                        && tasks.path("running").asInt() == tasks.path("total").asInt()) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /**
