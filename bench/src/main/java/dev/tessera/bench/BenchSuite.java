@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * The benchmark suite, {@code ./bench.sh}: starts Kafka, Redis and Apicurio Registry once, then the
@@ -25,8 +26,8 @@ public final class BenchSuite {
     static final List<String> SECTIONS =
             List.of("reader", "gateway", "e2e", "job", "store", "training");
 
-    /** The log of performance changes, appended to BENCHMARKS.md. */
-    static final String CHANGES = "bench/changes.md";
+    /** Why targets are missed and the log of performance changes, appended to BENCHMARKS.md. */
+    static final String ANALYSIS = "bench/analysis.md";
 
     /** Exactly-once commits on checkpoints: its end-to-end target is this plus 250 ms. */
     static final Duration EXACTLY_ONCE_CHECKPOINT = Duration.ofSeconds(1);
@@ -118,6 +119,13 @@ public final class BenchSuite {
             // Tiles are emitted per event (no coalescing), so the end-to-end figures show the
             // pipeline's own latency rather than the 200 ms default emit interval.
             List<String> jobArgs = List.of("--parallelism", "1", "--tile-emit-interval", "0ms");
+            Function<LocalPipeline, EndToEndBench> endToEnd =
+                    pipeline ->
+                            new EndToEndBench(
+                                    context,
+                                    pipeline,
+                                    endpoints.bootstrapServers(),
+                                    benchSpec.featureTopic());
             if (sections.contains("reader")
                     || sections.contains("gateway")
                     || sections.contains("e2e")) {
@@ -133,13 +141,7 @@ public final class BenchSuite {
                     if (sections.contains("e2e")) {
                         measure(
                                 "first event after start-up",
-                                () ->
-                                        new EndToEndBench(
-                                                        context,
-                                                        pipeline,
-                                                        endpoints.bootstrapServers(),
-                                                        benchSpec.featureTopic())
-                                                .firstEvent());
+                                () -> endToEnd.apply(pipeline).firstEvent());
                     }
                     if (sections.contains("reader")) {
                         measure(
@@ -170,13 +172,7 @@ public final class BenchSuite {
                     if (sections.contains("e2e")) {
                         measure(
                                 "end to end, at-least-once",
-                                () ->
-                                        new EndToEndBench(
-                                                        context,
-                                                        pipeline,
-                                                        endpoints.bootstrapServers(),
-                                                        benchSpec.featureTopic())
-                                                .run("at-least-once", 250));
+                                () -> endToEnd.apply(pipeline).run("at-least-once", 250));
                     }
                 }
             }
@@ -200,11 +196,7 @@ public final class BenchSuite {
                     measure(
                             "end to end, exactly-once",
                             () ->
-                                    new EndToEndBench(
-                                                    context,
-                                                    pipeline,
-                                                    endpoints.bootstrapServers(),
-                                                    benchSpec.featureTopic())
+                                    endToEnd.apply(pipeline)
                                             .run(
                                                     "exactly-once (checkpoints every "
                                                             + EXACTLY_ONCE_CHECKPOINT.toMillis()
@@ -231,7 +223,9 @@ public final class BenchSuite {
                 List.copyOf(figures),
                 profiler.profiles(),
                 List.copyOf(failures),
-                Files.exists(root.resolve(CHANGES)) ? Files.readString(root.resolve(CHANGES)) : "");
+                Files.exists(root.resolve(ANALYSIS))
+                        ? Files.readString(root.resolve(ANALYSIS))
+                        : "");
     }
 
     private static void log(String what) {

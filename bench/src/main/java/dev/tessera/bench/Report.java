@@ -14,8 +14,8 @@ import java.util.Map;
 
 /**
  * A run's figures as JSON (machine-readable) and as a Markdown table, with the profiles' top frames
- * and the log of performance changes ({@code bench/changes.md}, written by hand: each change with
- * its figures before and after and its profile evidence).
+ * and the analysis ({@code bench/analysis.md}, written by hand: why each target is missed, and each
+ * change with its figures before and after and its profile evidence).
  */
 record Report(
         Instant started,
@@ -24,7 +24,7 @@ record Report(
         List<Figure> figures,
         List<Profiler.Profile> profiles,
         List<String> failures,
-        String changes) {
+        String analysis) {
 
     /** This machine: cores, CPU model, JDK, OS. */
     static Map<String, String> thisMachine() {
@@ -126,7 +126,7 @@ record Report(
                 + readme.substring(end);
     }
 
-    /** BENCHMARKS.md: the table, the profiles' top frames and the log of changes. */
+    /** BENCHMARKS.md: the table, the profiles' top frames and the analysis. */
     String markdown() {
         StringBuilder md = new StringBuilder();
         md.append("# Benchmarks\n\n")
@@ -135,8 +135,8 @@ record Report(
                 .append(" figure measures and why a missed target is missed).\n\n")
                 .append(table());
         profiles.forEach(profile -> profileMarkdown(profile, md));
-        if (!changes.isBlank()) {
-            md.append('\n').append(changes.strip()).append('\n');
+        if (!analysis.isBlank()) {
+            md.append('\n').append(analysis.strip()).append('\n');
         }
         return md.toString();
     }
