@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -298,6 +299,20 @@ public final class FlinkCluster implements AutoCloseable {
      * @throws IllegalStateException if the job ends meanwhile (with its root exception)
      */
     public void awaitRunning(String jobId) {
+        try {
+            awaitJobRunning(jobId);
+        } catch (IllegalStateException e) {
+            throw new IllegalStateException(
+                    e.getMessage()
+                            + "\n"
+                            + tasksNotRunning(jobId)
+                            + failures(jobId)
+                            + taskManagerLogEnds(),
+                    e);
+        }
+    }
+
+    private void awaitJobRunning(String jobId) {
         await(
                 "job " + jobId + " running",
                 "/jobs/" + jobId,
@@ -347,6 +362,63 @@ public final class FlinkCluster implements AutoCloseable {
         taskManagers.forEach(taskManager -> taskManager.process().stop(STOP_TIMEOUT));
         taskManagers.clear();
         jobManager.stop(STOP_TIMEOUT);
+    }
+
+    /** Each subtask of the job that does not run: its operator, index, state and TaskManager. */
+    private String tasksNotRunning(String jobId) {
+        StringBuilder report = new StringBuilder("subtasks not running:");
+        try {
+            for (JsonNode vertex : rest.get("/jobs/" + jobId).get("vertices")) {
+                String path = "/jobs/" + jobId + "/vertices/" + vertex.get("id").asText();
+                for (JsonNode subtask : rest.get(path).get("subtasks")) {
+                    if (!subtask.get("status").asText().equals("RUNNING")) {
+                        report.append("\n  ")
+                                .append(vertex.get("name").asText())
+                                .append(" (")
+                                .append(subtask.get("subtask").asInt() + 1)
+                                .append(") ")
+                                .append(subtask.get("status").asText())
+                                .append(" on ")
+                                .append(subtask.path("taskmanager-id").asText("none"));
+                    }
+                }
+            }
+        } catch (RuntimeException e) {
+            report.append(" unknown (").append(e.getMessage()).append(')');
+        }
+        return report.append('\n').toString();
+    }
+
+    /** The job's latest failures, newest first: when, in which task, and the exception. */
+    private String failures(String jobId) {
+        StringBuilder report = new StringBuilder("the job's latest failures:");
+        try {
+            JsonNode history =
+                    rest.get("/jobs/" + jobId + "/exceptions").at("/exceptionHistory/entries");
+            int shown = 0;
+            for (JsonNode failure : history) {
+                if (shown++ == 3) {
+                    break;
+                }
+                String stackTrace = failure.path("stacktrace").asText("");
+                report.append("\n  ")
+                        .append(Instant.ofEpochMilli(failure.path("timestamp").asLong()))
+                        .append(' ')
+                        .append(failure.path("taskName").asText("(the job)"))
+                        .append(": ")
+                        .append(stackTrace.lines().limit(8).collect(Collectors.joining("\n    ")));
+            }
+        } catch (RuntimeException e) {
+            report.append(" unknown (").append(e.getMessage()).append(')');
+        }
+        return report.append('\n').toString();
+    }
+
+    /** The ends of every live TaskManager's logs, for error messages. */
+    private synchronized String taskManagerLogEnds() {
+        return taskManagers.stream()
+                .map(taskManager -> ends(taskManager.process()))
+                .collect(Collectors.joining("\n"));
     }
 
     private static boolean allTasksRunning(JsonNode job) {
