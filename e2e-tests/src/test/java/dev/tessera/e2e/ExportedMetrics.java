@@ -54,6 +54,8 @@ final class ExportedMetrics {
                             "tessera_writer_batch_size_bucket",
                             "tessera_writer_batch_size_count",
                             "tessera_writer_batch_size_sum",
+                            "tessera_writer_delivery_delay_seconds_bucket",
+                            "tessera_writer_delivery_delay_seconds_count",
                             "tessera_writer_freshness_lag_seconds_bucket",
                             "tessera_writer_freshness_lag_seconds_count",
                             "tessera_writer_newest_event_time_seconds",

@@ -7,6 +7,8 @@ import dev.tessera.spec.model.FeatureSpec;
 import dev.tessera.writer.config.WriterConfig;
 import dev.tessera.writer.messaging.DeadLetterProducer.DeadLetter;
 import dev.tessera.writer.service.FeatureWriteService;
+import dev.tessera.writer.service.FeatureWriteService.Rejection;
+import dev.tessera.writer.service.WriteMetrics;
 import dev.tessera.writer.store.UnwritableUpdateException;
 import io.apicurio.registry.serde.avro.AvroKafkaDeserializer;
 import io.apicurio.registry.serde.avro.AvroKafkaSerializer;
@@ -24,9 +26,12 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeoutException;
+import java.util.stream.IntStream;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecords;
@@ -48,6 +53,7 @@ public class FeatureUpdateConsumer {
     private static final Logger LOG = Logger.getLogger(FeatureUpdateConsumer.class);
 
     private final FeatureWriteService writer;
+    private final WriteMetrics metrics;
     private final DeadLetterProducer deadLetters;
     private final WriterConfig.Writer config;
     private final AvroKafkaDeserializer<GenericRecord> deserializer = new AvroKafkaDeserializer<>();
@@ -57,11 +63,13 @@ public class FeatureUpdateConsumer {
 
     public FeatureUpdateConsumer(
             FeatureWriteService writer,
+            WriteMetrics metrics,
             DeadLetterProducer deadLetters,
             WriterConfig config,
             FeatureSpec spec,
             @ConfigProperty(name = "apicurio.registry.url") String registryUrl) {
         this.writer = writer;
+        this.metrics = metrics;
         this.config = config.writer();
         this.deadLetters = deadLetters;
         this.registryUrl = registryUrl;
@@ -126,13 +134,18 @@ public class FeatureUpdateConsumer {
         return writer.write(updates)
                 .chain(
                         rejections -> {
-                            rejections.forEach(
-                                    r ->
-                                            dead.add(
-                                                    new DeadLetter(
-                                                            decoded.get(r.index()),
-                                                            r.reason(),
-                                                            r.detail())));
+                            Set<Integer> rejected = new HashSet<>();
+                            for (Rejection r : rejections) {
+                                rejected.add(r.index());
+                                dead.add(
+                                        new DeadLetter(
+                                                decoded.get(r.index()), r.reason(), r.detail()));
+                            }
+                            metrics.delivered(
+                                    IntStream.range(0, decoded.size())
+                                            .filter(i -> !rejected.contains(i))
+                                            .mapToLong(i -> decoded.get(i).timestamp())
+                                            .toArray());
                             return deadLetters.send(dead);
                         });
     }

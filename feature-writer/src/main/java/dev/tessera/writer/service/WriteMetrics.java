@@ -13,8 +13,8 @@ import io.micrometer.core.instrument.Timer;
 import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -53,10 +53,28 @@ public class WriteMetrics {
         Duration.ofSeconds(5)
     };
 
+    /** From the job's send to Redis: tens of milliseconds when healthy, seconds under a backlog. */
+    private static final Duration[] DELIVERY_DELAY_BUCKETS = {
+        Duration.ofMillis(10),
+        Duration.ofMillis(25),
+        Duration.ofMillis(50),
+        Duration.ofMillis(100),
+        Duration.ofMillis(250),
+        Duration.ofMillis(500),
+        Duration.ofSeconds(1),
+        Duration.ofMillis(2500),
+        Duration.ofSeconds(5),
+        Duration.ofSeconds(30)
+    };
+
+    /** The meters of one feature group, registered at start-up rather than looked up per update. */
+    private record GroupMeters(Counter written, Timer freshnessLag, AtomicLong newestEventTime) {}
+
     private final MeterRegistry registry;
     private final DistributionSummary batchSize;
     private final Timer writeLatency;
-    private final Map<String, AtomicLong> newestEventTime = new ConcurrentHashMap<>();
+    private final Timer deliveryDelay;
+    private final Map<String, GroupMeters> groups = new HashMap<>();
 
     public WriteMetrics(MeterRegistry registry, FeatureSpec spec) {
         this.registry = registry;
@@ -76,12 +94,25 @@ public class WriteMetrics {
                     .baseUnit("seconds")
                     .register(registry);
             AtomicLong newest = new AtomicLong();
-            newestEventTime.put(group.name(), newest);
             Gauge.builder("tessera.writer.newest.event.time", newest, n -> n.get() / 1000.0)
                     .description("The newest event time written for the group (epoch seconds)")
                     .tag("group", group.name())
                     .baseUnit("seconds")
                     .register(registry);
+            groups.put(
+                    group.name(),
+                    new GroupMeters(
+                            Counter.builder("tessera.writer.updates.written")
+                                    .description("Feature updates written to Redis")
+                                    .tag("group", group.name())
+                                    .register(registry),
+                            Timer.builder("tessera.writer.freshness.lag")
+                                    .description(
+                                            "Wall clock minus the event time of a written update")
+                                    .tag("group", group.name())
+                                    .serviceLevelObjectives(FRESHNESS_BUCKETS)
+                                    .register(registry),
+                            newest));
         }
         this.batchSize =
                 DistributionSummary.builder("tessera.writer.batch.size")
@@ -92,6 +123,13 @@ public class WriteMetrics {
                 Timer.builder("tessera.writer.write.latency")
                         .description("Time to write one batch to Redis, retries included")
                         .serviceLevelObjectives(WRITE_LATENCY_BUCKETS)
+                        .register(registry);
+        this.deliveryDelay =
+                Timer.builder("tessera.writer.delivery.delay")
+                        .description(
+                                "Time from the job's send of an update (its Kafka record's"
+                                        + " timestamp) until it is stored in Redis")
+                        .serviceLevelObjectives(DELIVERY_DELAY_BUCKETS)
                         .register(registry);
     }
 
@@ -108,27 +146,32 @@ public class WriteMetrics {
      * time: the end of its window, or a tile's newest event) recorded.
      */
     public void written(FeatureUpdate update) {
-        Counter.builder("tessera.writer.updates.written")
-                .description("Feature updates written to Redis")
-                .tag("group", update.group())
-                .register(registry)
-                .increment();
-        Timer.builder("tessera.writer.freshness.lag")
-                .description("Wall clock minus the event time of a written update")
-                .tag("group", update.group())
-                .serviceLevelObjectives(FRESHNESS_BUCKETS)
-                .register(registry)
-                // An event time ahead of the wall clock (producers' clocks, or windows closed by
-                // events stamped in the future) counts as perfectly fresh.
+        GroupMeters meters = groups.get(update.group());
+        if (meters == null) {
+            return;
+        }
+        meters.written().increment();
+        // An event time ahead of the wall clock (producers' clocks, or windows closed by events
+        // stamped in the future) counts as perfectly fresh.
+        meters.freshnessLag()
                 .record(
                         Duration.ofMillis(
                                 Math.max(
                                         0,
                                         registry.config().clock().wallTime()
                                                 - update.eventTime())));
-        AtomicLong newest = newestEventTime.get(update.group());
-        if (newest != null) {
-            newest.accumulateAndGet(update.eventTime(), Math::max);
+        meters.newestEventTime().accumulateAndGet(update.eventTime(), Math::max);
+    }
+
+    /**
+     * Updates stored, by the timestamps of their Kafka records (when the job sent them): where an
+     * update's time between the job and Redis goes, apart from the write itself.
+     */
+    public void delivered(long[] sentAtMillis) {
+        long now = registry.config().clock().wallTime();
+        for (long sentAt : sentAtMillis) {
+            // A timestamp ahead of this clock (the job's host drifts) counts as no delay.
+            deliveryDelay.record(Duration.ofMillis(Math.max(0, now - sentAt)));
         }
     }
 
