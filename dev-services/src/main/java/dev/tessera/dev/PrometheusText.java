@@ -5,6 +5,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -84,6 +86,23 @@ public final class PrometheusText {
                 .mapToDouble(Sample::value)
                 .min()
                 .orElse(Double.NaN);
+    }
+
+    /**
+     * A histogram's cumulative bucket counts, summed over its other labels: upper bound ({@code
+     * le}) to count, in ascending order of bounds; empty when there is no such histogram.
+     *
+     * @param histogram its name without {@code _bucket}
+     */
+    public SortedMap<Double, Double> buckets(String histogram) {
+        SortedMap<Double, Double> buckets = new TreeMap<>();
+        for (Sample sample : samples) {
+            String le = sample.labels().get("le");
+            if (le != null && sample.name().equals(histogram + "_bucket")) {
+                buckets.merge(parse(le), sample.value(), Double::sum);
+            }
+        }
+        return buckets;
     }
 
     private static boolean matches(Sample sample, String name, Map<String, String> labels) {

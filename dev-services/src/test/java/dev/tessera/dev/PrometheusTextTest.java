@@ -31,4 +31,21 @@ class PrometheusTextTest {
         assertThat(text.sum("lag", Map.of())).isZero();
         assertThat(text.max("up", Map.of())).isEqualTo(1.0);
     }
+
+    @Test
+    void bucketsOfAHistogramAreSummedOverItsOtherLabels() {
+        PrometheusText text =
+                new PrometheusText(
+                        """
+                        t_seconds_bucket{group="a",le="0.1"} 1.0
+                        t_seconds_bucket{group="a",le="+Inf"} 2.0
+                        t_seconds_bucket{group="b",le="0.1"} 3.0
+                        t_seconds_bucket{group="b",le="+Inf"} 5.0
+                        t_seconds_count{group="a"} 2.0
+                        """);
+
+        assertThat(text.buckets("t_seconds"))
+                .containsExactly(Map.entry(0.1, 4.0), Map.entry(Double.POSITIVE_INFINITY, 7.0));
+        assertThat(text.buckets("other")).isEmpty();
+    }
 }
