@@ -1,5 +1,6 @@
 package dev.tessera.bench;
 
+import dev.tessera.dev.KafkaBroker;
 import dev.tessera.dev.LocalInfra;
 import dev.tessera.dev.LocalPipeline;
 import dev.tessera.spec.model.FeatureSpec;
@@ -9,6 +10,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -124,6 +126,7 @@ public final class BenchSuite {
                             new EndToEndBench(
                                     context,
                                     pipeline,
+                                    infraPids(infra),
                                     endpoints.bootstrapServers(),
                                     benchSpec.featureTopic());
             if (sections.contains("reader")
@@ -230,5 +233,16 @@ public final class BenchSuite {
 
     private static void log(String what) {
         System.out.println("[bench " + Instant.now() + "] " + what);
+    }
+
+    /** Kafka's, Redis' and the schema registry's processes, for the CPU they use. */
+    private static Map<String, Long> infraPids(LocalInfra infra) {
+        Map<String, Long> pids = new LinkedHashMap<>();
+        for (KafkaBroker broker : infra.kafka().brokers()) {
+            pids.put("Kafka broker " + broker.nodeId(), broker.process().pid());
+        }
+        pids.put("Redis", infra.redis().process().pid());
+        pids.put("the schema registry", infra.registry().process().pid());
+        return pids;
     }
 }

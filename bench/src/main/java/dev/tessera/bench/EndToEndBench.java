@@ -3,10 +3,13 @@ package dev.tessera.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.tessera.dev.LocalPipeline;
+import dev.tessera.dev.PrometheusText;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -17,7 +20,9 @@ import org.HdrHistogram.Histogram;
 /**
  * POST -> value visible in the reader, under a steady background load: probe events, each for a
  * probe user of its own, POSTed one at a time; each probe's latency runs from its POST until the
- * reader serves the user's rolling count including it (polled every 2 ms).
+ * reader serves the user's rolling count including it (polled every 2 ms). Beside it, where the
+ * time went: per stage from Kafka record timestamps, the writer's part from its histograms, the
+ * cores each process used ({@link CpuUse}) and the writer's CPU profile.
  */
 final class EndToEndBench {
 
@@ -40,6 +45,10 @@ final class EndToEndBench {
     private final String readerBearer;
     private final String bootstrapServers;
     private final String featureTopic;
+    private final String writerMetricsUrl;
+
+    /** The pipeline's processes whose CPU use is reported, and the bench's own. */
+    private final Map<String, Long> pids;
 
     /**
      * One probe event, its times on this machine's clock (epoch millis).
@@ -52,6 +61,7 @@ final class EndToEndBench {
     EndToEndBench(
             BenchContext context,
             LocalPipeline pipeline,
+            Map<String, Long> infraPids,
             String bootstrapServers,
             String featureTopic) {
         this.context = context;
@@ -61,6 +71,14 @@ final class EndToEndBench {
         this.readerBearer = "Bearer " + pipeline.readerToken();
         this.bootstrapServers = bootstrapServers;
         this.featureTopic = featureTopic;
+        this.writerMetricsUrl = pipeline.managementUrl("feature-writer") + "/metrics";
+        this.pids = new LinkedHashMap<>();
+        for (String service : List.of("ingest-gateway", "feature-writer", "feature-reader")) {
+            pids.put(service, pipeline.service(service).pid());
+        }
+        pids.put("the Flink job", pipeline.job().pid());
+        pids.putAll(infraPids);
+        pids.put("this load generator and the probes", ProcessHandle.current().pid());
     }
 
     /**
@@ -69,7 +87,11 @@ final class EndToEndBench {
      */
     List<Figure> run(String mode, double targetMillis) throws Exception {
         Duration measured = context.seconds(30);
-        Duration warmUp = context.seconds(5);
+        // Steady state, not start-up: 5 s after a fresh pipeline started, C2 still took half the
+        // writer's CPU, the two cores were saturated, and the writer's backlog of those seconds
+        // drained at its spare capacity only (p99 1-4 s; with 30 s, 123-206 ms). The first event
+        // after start-up is a figure of its own.
+        Duration warmUp = context.seconds(30);
         ExecutorService threads = Executors.newFixedThreadPool(PROBES + 1);
         try {
             Future<HttpLoad.Result> load =
@@ -90,8 +112,18 @@ final class EndToEndBench {
                         CompletableFuture.supplyAsync(
                                 () -> probe(user, measureFrom, end), threads));
             }
+            Thread.sleep(Math.max(0, (measureFrom - System.nanoTime()) / 1_000_000));
+            PrometheusText writerBefore = writerMetrics();
+            long writerFrom = System.nanoTime();
+            long writerPid = pids.get("feature-writer");
+            context.profiler().start(writerPid);
+            CpuUse cpu = CpuUse.start(pids);
             List<Probe> probes = new ArrayList<>();
             probing.forEach(probe -> probes.addAll(probe.join()));
+            List<Figure> cpuFigures = cpu.figures(SECTION, mode + ", CPU: ");
+            context.profiler().stop("writer, end to end " + mode, writerPid);
+            PrometheusText writerAfter = writerMetrics();
+            double writerSeconds = (System.nanoTime() - writerFrom) / 1e9;
             Histogram latency = new Histogram(3);
             probes.forEach(
                     probe -> latency.recordValue(Math.max(1, probe.visible() - probe.posted())));
@@ -116,6 +148,8 @@ final class EndToEndBench {
                             background.perSecond() * EVENTS_PER_POST,
                             "events/s"));
             figures.addAll(stages(mode, run, probes));
+            figures.addAll(writerStages(mode, writerBefore, writerAfter, writerSeconds));
+            figures.addAll(cpuFigures);
             return figures;
         } finally {
             threads.shutdownNow();
@@ -224,6 +258,85 @@ final class EndToEndBench {
             }
         }
         return figures;
+    }
+
+    /**
+     * The delivery stage's part in the writer, from its histograms over the measured interval:
+     * every update (background load included) from the job's send until stored in Redis, and the
+     * Redis write of a batch. Bucketed: a percentile is the upper bound of its bucket.
+     */
+    private List<Figure> writerStages(
+            String mode, PrometheusText before, PrometheusText after, double seconds) {
+        List<Figure> figures = new ArrayList<>();
+        double updates =
+                after.sum("tessera_writer_batch_size_sum", Map.of())
+                        - before.sum("tessera_writer_batch_size_sum", Map.of());
+        double batches =
+                after.sum("tessera_writer_batch_size_count", Map.of())
+                        - before.sum("tessera_writer_batch_size_count", Map.of());
+        figures.add(
+                Figure.info(
+                        SECTION,
+                        mode + ", writer: updates consumed",
+                        updates / seconds,
+                        "updates/s"));
+        figures.add(
+                Figure.info(
+                        SECTION,
+                        mode + ", writer: updates per batch, mean",
+                        batches > 0 ? updates / batches : Double.NaN,
+                        "updates"));
+        for (Map.Entry<String, String> histogram :
+                List.of(
+                        Map.entry(
+                                "tessera_writer_delivery_delay_seconds",
+                                "writer (update sent -> stored in Redis)"),
+                        Map.entry(
+                                "tessera_writer_write_latency_seconds",
+                                "writer (one batch's Redis write)"))) {
+            SortedMap<Double, Double> start = before.buckets(histogram.getKey());
+            SortedMap<Double, Double> end = after.buckets(histogram.getKey());
+            for (double percentile : List.of(50.0, 99.0)) {
+                figures.add(
+                        Figure.info(
+                                SECTION,
+                                mode
+                                        + ", stage: "
+                                        + histogram.getValue()
+                                        + ", p"
+                                        + (int) percentile
+                                        + " at most",
+                                upperBound(start, end, percentile) * 1000,
+                                "ms"));
+            }
+        }
+        return figures;
+    }
+
+    /**
+     * The upper bound of the bucket holding the percentile of what a histogram counted between two
+     * scrapes (cumulative bucket counts by upper bound); NaN if it counted nothing.
+     */
+    static double upperBound(
+            SortedMap<Double, Double> before, SortedMap<Double, Double> after, double percentile) {
+        double total =
+                after.getOrDefault(Double.POSITIVE_INFINITY, 0.0)
+                        - before.getOrDefault(Double.POSITIVE_INFINITY, 0.0);
+        if (total <= 0) {
+            return Double.NaN;
+        }
+        for (Map.Entry<Double, Double> bucket : after.entrySet()) {
+            double counted = bucket.getValue() - before.getOrDefault(bucket.getKey(), 0.0);
+            if (counted >= total * percentile / 100) {
+                return bucket.getKey();
+            }
+        }
+        return Double.POSITIVE_INFINITY;
+    }
+
+    private PrometheusText writerMetrics() throws Exception {
+        return new PrometheusText(
+                context.http().call(HttpLoad.Request.get(writerMetricsUrl)).body());
     }
 
     /** Polls the reader until the user's count reaches {@code count}, or the deadline. */

@@ -12,6 +12,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterAll;
@@ -99,6 +101,20 @@ class BenchSuiteSmokeTest {
                         + "\"HMGET tsr:user:{u}:g f f@t\",\"98716.68\",\"0.274\",\"0.064\"\n";
 
         assertThat(RedisBenchmarkCsv.requestsPerSecond(csv)).isEqualTo(98716.68);
+    }
+
+    @Test
+    void aBucketedPercentileIsTheUpperBoundOfItsBucketOverTheInterval() {
+        SortedMap<Double, Double> before =
+                new TreeMap<>(Map.of(0.1, 10.0, 0.5, 10.0, Double.POSITIVE_INFINITY, 10.0));
+        SortedMap<Double, Double> after =
+                new TreeMap<>(Map.of(0.1, 108.0, 0.5, 109.0, Double.POSITIVE_INFINITY, 110.0));
+
+        assertThat(EndToEndBench.upperBound(before, after, 50)).isEqualTo(0.1);
+        assertThat(EndToEndBench.upperBound(before, after, 99)).isEqualTo(0.5);
+        assertThat(EndToEndBench.upperBound(before, after, 99.5))
+                .isEqualTo(Double.POSITIVE_INFINITY);
+        assertThat(EndToEndBench.upperBound(after, after, 50)).isNaN();
     }
 
     @Test
