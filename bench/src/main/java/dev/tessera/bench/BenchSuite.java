@@ -28,7 +28,10 @@ public final class BenchSuite {
     static final List<String> SECTIONS =
             List.of("reader", "gateway", "e2e", "job", "store", "training");
 
-    /** Why targets are missed and the log of performance changes, appended to BENCHMARKS.md. */
+    /**
+     * Which targets are met, why the others are missed, and the log of performance changes:
+     * appended to BENCHMARKS.md.
+     */
     static final String ANALYSIS = "bench/analysis.md";
 
     /** Exactly-once commits on checkpoints: its end-to-end target is this plus 250 ms. */
