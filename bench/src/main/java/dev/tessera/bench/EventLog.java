@@ -70,8 +70,8 @@ final class EventLog {
         config.put(SerdeConfig.REGISTRY_URL, registryUrl);
         long seen = 0;
         double checksum = 0;
-        // Measured as the job is: from the first quarter of the events on (the JIT's warm-up).
-        long warmUp = count / 4;
+        // Measured as the job is: after the warm-up.
+        long warmUp = warmUp(count);
         double cpu0 = Double.NaN;
         long t0 = 0;
         try (KafkaConsumer<String, GenericRecord> consumer = new KafkaConsumer<>(config)) {
@@ -96,5 +96,15 @@ final class EventLog {
             throw new IllegalStateException("undecodable amounts");
         }
         return new JobBench.Rate(count - warmUp, cpu, wall);
+    }
+
+    /**
+     * The events a measurement of the job or of the loop skips: the first half warms the JVM up.
+     * With a quarter of 8 million events, C2 compiling still took 30 % (tumbling) and 22 %
+     * (rolling) of the job's CPU in the measured window, a cost a long-running job does not pay per
+     * event.
+     */
+    static long warmUp(long events) {
+        return events / 2;
     }
 }

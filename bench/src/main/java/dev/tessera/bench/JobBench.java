@@ -105,7 +105,7 @@ final class JobBench {
         this.infra = infra;
         this.spec = SpecParser.parse(context.spec("job-tumbling.yaml"));
         this.stream = spec.stream("job_events").orElseThrow();
-        this.events = context.count(3_000_000, 20_000);
+        this.events = context.count(12_000_000, 20_000);
     }
 
     List<Figure> run() throws Exception {
@@ -235,8 +235,8 @@ final class JobBench {
     }
 
     /**
-     * One job run, from the first quarter of its events (its warm-up) until it has read them all or
-     * {@link #MEASURE_AT_MOST_SECONDS} passed.
+     * One job run, from the end of its warm-up ({@link EventLog#warmUp}) until it has read them all
+     * or {@link #MEASURE_AT_MOST_SECONDS} passed.
      *
      * @param profile the name of the CPU profile taken while measuring, or null for none
      */
@@ -250,10 +250,7 @@ final class JobBench {
             while (System.nanoTime() < deadline) {
                 job.checkAlive();
                 long n = job.recordsIn(variant.group());
-                // The first quarter of the events warms the JVM up: C2 compiling took a third of
-                // the job's CPU in its first seconds, a cost a long-running job does not pay per
-                // event.
-                if (n >= events / 4 && Double.isNaN(cpu0)) {
+                if (n >= EventLog.warmUp(events) && Double.isNaN(cpu0)) {
                     if (profile != null) {
                         context.profiler().start(job.pid());
                     }
