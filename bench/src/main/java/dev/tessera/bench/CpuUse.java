@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,7 +21,7 @@ final class CpuUse {
     private final Map<String, Long> pids;
     private final long startedNanos;
     private final long[] machineStart;
-    private final Map<String, Duration> processStart;
+    private final Map<String, Double> processStart;
 
     private CpuUse(Map<String, Long> pids) {
         this.pids = pids;
@@ -40,7 +39,7 @@ final class CpuUse {
     List<Figure> figures(String section, String prefix) {
         double seconds = (System.nanoTime() - startedNanos) / 1e9;
         long[] machineEnd = machineTicks();
-        Map<String, Duration> processEnd = processCpu(pids);
+        Map<String, Double> processEnd = processCpu(pids);
         List<Figure> figures = new ArrayList<>();
         double total = machineEnd[0] - machineStart[0];
         double busy = machineEnd[1] - machineStart[1];
@@ -55,27 +54,28 @@ final class CpuUse {
         }
         processEnd.forEach(
                 (name, cpu) -> {
-                    Duration start = processStart.get(name);
+                    Double start = processStart.get(name);
                     if (start != null) {
                         figures.add(
                                 Figure.info(
                                         section,
                                         prefix + "cores used by " + name,
-                                        cpu.minus(start).toNanos() / 1e9 / seconds,
+                                        (cpu - start) / seconds,
                                         "cores"));
                     }
                 });
         return figures;
     }
 
-    /** The CPU time of each live process; a process that has ended is left out. */
-    private static Map<String, Duration> processCpu(Map<String, Long> pids) {
-        Map<String, Duration> cpu = new LinkedHashMap<>();
+    /** The CPU seconds of each live process; a process that has ended is left out. */
+    private static Map<String, Double> processCpu(Map<String, Long> pids) {
+        Map<String, Double> cpu = new LinkedHashMap<>();
         pids.forEach(
-                (name, pid) ->
-                        ProcessHandle.of(pid)
-                                .flatMap(process -> process.info().totalCpuDuration())
-                                .ifPresent(duration -> cpu.put(name, duration)));
+                (name, pid) -> {
+                    if (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)) {
+                        cpu.put(name, Processes.cpuSeconds(pid));
+                    }
+                });
         return cpu;
     }
 
