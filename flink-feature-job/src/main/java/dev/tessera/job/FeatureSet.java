@@ -91,7 +91,12 @@ final class FeatureSet implements Serializable {
      */
     Partial conform(Partial partial) {
         FeatureSet old = partial.layout;
-        if (old == this || old.equals(this)) {
+        if (old == this) {
+            // No write: a reference written into a long-lived partial is a card G1 scans at the
+            // next young collection, and this runs for every event.
+            return partial;
+        }
+        if (old.equals(this)) {
             partial.layout = this;
             return partial;
         }

@@ -52,6 +52,7 @@ abstract class PaneWindowAggregator
     private final FeatureSet features;
 
     private transient MapState<Long, Partial> panes;
+    private transient StoredInPlace storedInPlace;
     private transient Counter dropped;
     private transient Counter corrected;
     private transient EventTimeLag eventTimeLag;
@@ -90,6 +91,7 @@ abstract class PaneWindowAggregator
                                         "panes",
                                         LongSerializer.INSTANCE,
                                         new PartialSerializer(features)));
+        storedInPlace = new StoredInPlace();
         dropped = getRuntimeContext().getMetricGroup().counter(LateEvents.DROPPED_METRIC);
         corrected = getRuntimeContext().getMetricGroup().counter(LateEvents.CORRECTED_METRIC);
         eventTimeLag = EventTimeLag.register(getRuntimeContext().getMetricGroup(), stream);
@@ -112,6 +114,7 @@ abstract class PaneWindowAggregator
             return;
         }
         Partial partial = panes.get(pane);
+        boolean stored = partial != null && storedInPlace.isStored(panes, pane, partial);
         if (partial == null) {
             partial = features.newPartial();
             for (long end = firstEnd; end <= lastEnd; end += slide) {
@@ -122,8 +125,9 @@ abstract class PaneWindowAggregator
             ctx.timerService().registerEventTimeTimer(lastEnd - 1 + lateness);
         }
         features.add(partial, event);
-        // Written back even when changed in place: RocksDB holds copies.
-        panes.put(pane, partial);
+        if (!stored) {
+            panes.put(pane, partial);
+        }
 
         boolean correction = false;
         for (long end = firstEnd; end <= lastEnd && end - 1 <= watermark; end += slide) {

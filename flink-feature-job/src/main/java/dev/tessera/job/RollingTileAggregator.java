@@ -55,6 +55,7 @@ public final class RollingTileAggregator
     private final FeatureSet features;
 
     private transient MapState<Long, Partial> tiles;
+    private transient StoredInPlace storedInPlace;
     private transient Counter dropped;
     private transient Counter corrected;
     private transient EventTimeLag eventTimeLag;
@@ -113,6 +114,7 @@ public final class RollingTileAggregator
                                         "tiles",
                                         LongSerializer.INSTANCE,
                                         new PartialSerializer(features)));
+        storedInPlace = new StoredInPlace();
         dropped = getRuntimeContext().getMetricGroup().counter(LateEvents.DROPPED_METRIC);
         corrected = getRuntimeContext().getMetricGroup().counter(LateEvents.CORRECTED_METRIC);
         eventTimeLag = EventTimeLag.register(getRuntimeContext().getMetricGroup(), stream);
@@ -132,6 +134,7 @@ public final class RollingTileAggregator
             return;
         }
         Partial partial = tiles.get(start);
+        boolean stored = partial != null && storedInPlace.isStored(tiles, start, partial);
         if (partial == null) {
             partial = features.newPartial();
             ctx.timerService().registerEventTimeTimer(start + retention - 1);
@@ -150,7 +153,9 @@ public final class RollingTileAggregator
                     .registerProcessingTimeTimer(
                             now - Math.floorMod(now, emitInterval) + emitInterval);
         }
-        tiles.put(start, partial);
+        if (!stored) {
+            tiles.put(start, partial);
+        }
     }
 
     @Override
@@ -166,7 +171,9 @@ public final class RollingTileAggregator
             }
             for (Map.Entry<Long, Partial> entry : dirty) {
                 emit(entry.getKey(), entry.getValue(), entityId, out);
-                tiles.put(entry.getKey(), entry.getValue());
+                if (!storedInPlace.isStored(tiles, entry.getKey(), entry.getValue())) {
+                    tiles.put(entry.getKey(), entry.getValue());
+                }
             }
             return;
         }

@@ -108,7 +108,22 @@ class OperatorRestoreTest {
                                     T0 + 20_000,
                                     2,
                                     values("large_3m_rolling", 1L, "sum_5m_rolling", 160.0)));
+            // Folded into the restored tile: kept whether state hands out live objects (heap) or
+            // copies (RocksDB), and the tile, clean since its emission, is emitted once more only
+            // for this event when it expires.
+            process(after, transaction("alice", at(0, 30), 1.0));
             after.processWatermark(T0 + 6 * MINUTE - 1);
+            assertThat(Tiles.of(group, after.extractOutputValues()))
+                    .last()
+                    .isEqualTo(
+                            new Tiles.View(
+                                    "alice",
+                                    "rolling",
+                                    T0,
+                                    T0 + 30_000,
+                                    3,
+                                    values("large_3m_rolling", 1L, "sum_5m_rolling", 161.0)));
+            assertThat(after.extractOutputValues()).hasSize(2);
             assertThat(after.numEventTimeTimers()).isZero();
             assertNoState(name, after);
         }
