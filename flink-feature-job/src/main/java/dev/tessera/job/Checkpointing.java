@@ -17,6 +17,7 @@ import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.ExternalizedCheckpointRetention;
 import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.configuration.StateChangelogOptions;
 
 /**
  * How the job checkpoints and where its state lives: the one place these are configured, applied to
@@ -111,6 +112,9 @@ public record Checkpointing(
         conf.set(CheckpointingOptions.MIN_PAUSE_BETWEEN_CHECKPOINTS, minPause);
         conf.set(CheckpointingOptions.ENABLE_UNALIGNED, unaligned);
         conf.set(StateBackendOptions.STATE_BACKEND, stateBackend.configName());
+        // Off even if the cluster's configuration turns it on: the changelog logs only what is
+        // put, and panes and tiles on heap state are changed in place (StoredInPlace).
+        conf.set(StateChangelogOptions.ENABLE_STATE_CHANGE_LOG, false);
         // Incremental checkpoints upload only RocksDB's new files; the hashmap backend ignores it.
         conf.set(
                 CheckpointingOptions.INCREMENTAL_CHECKPOINTS, stateBackend == StateBackend.ROCKSDB);

@@ -9,9 +9,10 @@ import org.apache.flink.api.common.state.MapState;
  * <p>The heap state backend hands out its live objects (copying them on write while a snapshot is
  * taken), so a change in place is stored; putting the same object back would write a reference into
  * a long-lived map entry for every event, a card that G1 then scans at each young collection.
- * RocksDB hands out copies, which must be put back. Which of the two the operator runs on is seen
- * once, the first time a stored partial is read: reading it again gives the same object only from a
- * heap backend.
+ * RocksDB hands out copies, which must be put back. (The changelog backend would hand out live
+ * objects but log only puts: {@link Checkpointing} turns it off.) Which of the two the operator
+ * runs on is seen once, the first time a stored partial is read: reading it again gives the same
+ * object only from a heap backend.
  */
 final class StoredInPlace {
 
