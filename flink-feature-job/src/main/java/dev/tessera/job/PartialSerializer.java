@@ -51,7 +51,7 @@ final class PartialSerializer extends TypeSerializer<Partial> {
         features.conform(from);
         Partial copy = features.newPartial();
         for (int i = 0; i < features.size(); i++) {
-            copy.accumulators[i] = features.aggregation(i).decode(from.accumulators[i].encode());
+            copy.accumulators[i] = features.aggregation(i).copy(from.accumulators[i]);
         }
         copy.events = from.events;
         copy.newestEventTime = from.newestEventTime;

@@ -48,4 +48,12 @@ public interface Aggregation {
 
     /** The accumulator {@link Accumulator#encode()} wrote. */
     Accumulator decode(byte[] encoded);
+
+    /**
+     * An independent copy of {@code accumulator}, one of this aggregation's: by default what its
+     * encoding decodes to.
+     */
+    default Accumulator copy(Accumulator accumulator) {
+        return decode(accumulator.encode());
+    }
 }

@@ -28,6 +28,16 @@ public final class Avg extends SimpleAggregation {
         return new Acc(new ExactSum(), 0);
     }
 
+    /**
+     * A copy in the form the sum is held in, which a decoded one would not keep (see {@link
+     * ExactSum}).
+     */
+    @Override
+    public Accumulator copy(Accumulator accumulator) {
+        Acc acc = (Acc) accumulator;
+        return new Acc(acc.sum.copy(), acc.count);
+    }
+
     @Override
     Accumulator read(Encoding.Reader in) {
         long count = in.readUnsigned();

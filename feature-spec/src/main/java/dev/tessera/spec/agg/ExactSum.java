@@ -20,7 +20,9 @@ import java.math.MathContext;
  * allocation. That covers ordinary data (amounts with 52 fraction bits up to about 2^75). A sum
  * that would not fit moves for good to a {@link BigDecimal}, which holds every {@code long} and
  * every {@code double} exactly. Both forms are the same number with the same {@code BigDecimal}
- * scale (the largest of the numbers added), so the encoded form is the same whichever held it.
+ * scale (the largest of the numbers added), so the encoded form is the same whichever held it. A
+ * decoded sum is in the {@code BigDecimal} form (a reader only rounds it); {@link #copy()} keeps
+ * the form, so state copied while a checkpoint is taken stays fast.
  */
 final class ExactSum implements Serializable {
 
@@ -92,6 +94,9 @@ final class ExactSum implements Serializable {
     }
 
     private void addFast(long termHigh, long termLow, int termExponent) {
+        if (high == 0 && low == 0 && termExponent < exponent) {
+            exponent = termExponent; // zero at any exponent: the first term sets it
+        }
         if (termExponent < exponent) {
             int shift = exponent - termExponent;
             if (shift >= signBits(high, low)) {
@@ -197,6 +202,17 @@ final class ExactSum implements Serializable {
         return power;
     }
 
+    /** An independent copy, in the same form. */
+    ExactSum copy() {
+        ExactSum copy = new ExactSum();
+        copy.high = high;
+        copy.low = low;
+        copy.exponent = exponent;
+        copy.finite = finite;
+        copy.infinities = infinities;
+        return copy;
+    }
+
     /** The sum, rounded to the nearest double (0.0 for no numbers). */
     double value() {
         if (infinities != 0) {
@@ -204,7 +220,8 @@ final class ExactSum implements Serializable {
         }
         if (finite == null
                 && high == (low >> 63)
-                && Math.abs(low) <= 1L << 53
+                && low >= -(1L << 53)
+                && low <= 1L << 53
                 && exponent >= Double.MIN_EXPONENT) {
             // A long of at most 53 bits is a double exactly, and so is its product with a power
             // of two that keeps it normal.

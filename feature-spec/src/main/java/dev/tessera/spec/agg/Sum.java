@@ -28,6 +28,15 @@ public final class Sum extends SimpleAggregation {
         return new Acc(new ExactSum());
     }
 
+    /**
+     * A copy in the form the sum is held in, which a decoded one would not keep (see {@link
+     * ExactSum}).
+     */
+    @Override
+    public Accumulator copy(Accumulator accumulator) {
+        return new Acc(((Acc) accumulator).sum.copy());
+    }
+
     @Override
     Accumulator read(Encoding.Reader in) {
         Acc acc = new Acc(ExactSum.readFrom(in));

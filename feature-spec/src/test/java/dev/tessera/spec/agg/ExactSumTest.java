@@ -30,7 +30,12 @@ class ExactSumTest {
         for (Number number : numbers) {
             part.add(number);
             if (random.nextInt(8) == 0) {
-                total.add(random.nextBoolean() ? part : decoded(part));
+                total.add(
+                        switch (random.nextInt(3)) {
+                            case 0 -> part;
+                            case 1 -> part.copy();
+                            default -> decoded(part);
+                        });
                 part = new ExactSum();
             }
         }
@@ -75,6 +80,35 @@ class ExactSumTest {
         assertSame(
                 sum(List.of(Double.POSITIVE_INFINITY, 2.5)),
                 List.of(Double.POSITIVE_INFINITY, 2.5));
+        // -2^63 * 2^-1 * 2: the value read from a low word of Long.MIN_VALUE.
+        assertSame(sum(List.of(-(1L << 62), 0.5, -0.5)), List.of(-(1L << 62), 0.5, -0.5));
+        // 2^126 fits, 2^127 does not: the second addition leaves the fast form.
+        assertSame(sum(List.of(0x1p126, 0x1p126, -0x1p126)), List.of(0x1p126, 0x1p126, -0x1p126));
+        assertSame(
+                sum(List.of(-0x1p126, -0x1p126, -1L, 0x1p126)),
+                List.of(-0x1p126, -0x1p126, -1L, 0x1p126));
+        // A zero sum of tiny numbers, then large ones.
+        assertSame(sum(List.of(1e-40, -1e-40, 1e20)), List.of(1e-40, -1e-40, 1e20));
+        ExactSum twice = sum(List.of(0.1, 3L));
+        twice.add(twice);
+        assertSame(twice, List.of(0.1, 3L, 0.1, 3L));
+    }
+
+    @Test
+    void sumAndAvgCopyTheirAccumulatorIntoAnIndependentOne() {
+        for (Aggregation aggregation : List.of(Sum.INSTANCE, Avg.INSTANCE)) {
+            Accumulator original = aggregation.newAccumulator();
+            original.add(0.1, 0);
+            original.add(2L, 1);
+            Accumulator copy = aggregation.copy(original);
+            assertThat(copy.encode()).isEqualTo(original.encode());
+            assertThat(copy.result()).isEqualTo(original.result());
+
+            copy.add(1e300, 2);
+            assertThat(original.result()).isEqualTo(aggregation == Sum.INSTANCE ? 2.1 : 1.05);
+            original.add(0.2, 3);
+            assertThat(copy.encode()).isNotEqualTo(original.encode());
+        }
     }
 
     @Provide
