@@ -100,8 +100,7 @@ final class ExactSum implements Serializable {
         if (termExponent < exponent) {
             int shift = exponent - termExponent;
             if (shift >= signBits(high, low)) {
-                leaveFastForm();
-                finite = finite.add(decimal(termHigh, termLow, termExponent));
+                addOutsideFastForm(termHigh, termLow, termExponent);
                 return;
             }
             long shiftedHigh = shiftLeftHigh(high, low, shift);
@@ -111,8 +110,7 @@ final class ExactSum implements Serializable {
         }
         int shift = termExponent - exponent;
         if (shift >= signBits(termHigh, termLow)) {
-            leaveFastForm();
-            finite = finite.add(decimal(termHigh, termLow, termExponent));
+            addOutsideFastForm(termHigh, termLow, termExponent);
             return;
         }
         long addHigh = shiftLeftHigh(termHigh, termLow, shift);
@@ -126,12 +124,17 @@ final class ExactSum implements Serializable {
                 ((high ^ sumHigh) & (addHigh ^ sumHigh)) < 0
                         || (carry != 0 && sumHigh == Long.MAX_VALUE);
         if (overflow) {
-            leaveFastForm();
-            finite = finite.add(decimal(termHigh, termLow, termExponent));
+            addOutsideFastForm(termHigh, termLow, termExponent);
             return;
         }
         low = sumLow;
         high = sumHigh + carry;
+    }
+
+    /** Adds a term that does not fit the fast form, leaving it for good. */
+    private void addOutsideFastForm(long termHigh, long termLow, int termExponent) {
+        leaveFastForm();
+        finite = finite.add(decimal(termHigh, termLow, termExponent));
     }
 
     /**
