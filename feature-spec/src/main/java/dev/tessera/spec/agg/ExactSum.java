@@ -49,7 +49,7 @@ final class ExactSum implements Serializable {
     /** Adds a {@code Long} or a non-NaN {@code Double} (see {@link Values#number}). */
     void add(Number number) {
         if (number instanceof Long l) {
-            addTerm(l, 0);
+            addTerm(l >> 63, l, 0);
             return;
         }
         double d = number.doubleValue();
@@ -70,30 +70,27 @@ final class ExactSum implements Serializable {
             }
             int zeros = Long.numberOfTrailingZeros(mantissa);
             mantissa >>= zeros;
-            addTerm(bits < 0 ? -mantissa : mantissa, e + zeros);
+            long term = bits < 0 ? -mantissa : mantissa;
+            addTerm(term >> 63, term, e + zeros);
         }
     }
 
     void add(ExactSum other) {
         infinities |= other.infinities;
-        if (finite == null && other.finite == null) {
-            addFast(other.high, other.low, other.exponent);
+        if (other.finite == null) {
+            addTerm(other.high, other.low, other.exponent);
+        } else {
+            leaveFastForm();
+            finite = finite.add(other.finite);
+        }
+    }
+
+    /** Adds {@code (termHigh:termLow) * 2^termExponent}, in the fast form while it fits. */
+    private void addTerm(long termHigh, long termLow, int termExponent) {
+        if (finite != null) {
+            addOutsideFastForm(termHigh, termLow, termExponent);
             return;
         }
-        leaveFastForm();
-        finite = finite.add(other.decimal());
-    }
-
-    /** Adds {@code value * 2^termExponent}. */
-    private void addTerm(long value, int termExponent) {
-        if (finite != null) {
-            finite = finite.add(decimal(value >> 63, value, termExponent));
-        } else {
-            addFast(value >> 63, value, termExponent);
-        }
-    }
-
-    private void addFast(long termHigh, long termLow, int termExponent) {
         if (high == 0 && low == 0 && termExponent < exponent) {
             exponent = termExponent; // zero at any exponent: the first term sets it
         }
@@ -131,7 +128,7 @@ final class ExactSum implements Serializable {
         high = sumHigh + carry;
     }
 
-    /** Adds a term that does not fit the fast form, leaving it for good. */
+    /** Adds a term outside the fast form, leaving it for good. */
     private void addOutsideFastForm(long termHigh, long termLow, int termExponent) {
         leaveFastForm();
         finite = finite.add(decimal(termHigh, termLow, termExponent));
