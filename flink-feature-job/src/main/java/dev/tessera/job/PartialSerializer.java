@@ -1,5 +1,6 @@
 package dev.tessera.job;
 
+import dev.tessera.spec.agg.Accumulator;
 import dev.tessera.spec.model.EventFilter;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -49,10 +50,11 @@ final class PartialSerializer extends TypeSerializer<Partial> {
     @Override
     public Partial copy(Partial from) {
         features.conform(from);
-        Partial copy = features.newPartial();
-        for (int i = 0; i < features.size(); i++) {
-            copy.accumulators[i] = features.aggregation(i).copy(from.accumulators[i]);
+        Accumulator[] accumulators = new Accumulator[features.size()];
+        for (int i = 0; i < accumulators.length; i++) {
+            accumulators[i] = features.aggregation(i).copy(from.accumulators[i]);
         }
+        Partial copy = new Partial(accumulators, features);
         copy.events = from.events;
         copy.newestEventTime = from.newestEventTime;
         copy.dirty = from.dirty;
